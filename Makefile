@@ -1,0 +1,21 @@
+# The README's two commands. Both install what is missing first and skip work already done.
+.PHONY: demo test bindings build
+
+## Run the product: the server (embedded SQLite, demo catalogue) and the desktop app connected to it.
+demo:
+	scripts/bootstrap.sh demo
+	scripts/build-ui.sh
+	cargo build -p onestop-server -p onestop-app
+	scripts/demo.sh
+
+## Run every check and test, ending with a summary line.
+test:
+	scripts/test.sh
+
+## Regenerate ui/src/api/bindings.ts from the Rust types.
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p onestop-desk --test ts_bindings
+
+build:
+	scripts/build-ui.sh
+	cargo build --workspace --bins

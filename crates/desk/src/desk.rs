@@ -1,0 +1,64 @@
+use std::sync::Arc;
+
+use onestop_protocol::ApiError;
+use onestop_sync::ServerClient;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::DeskConfig;
+use crate::connection::ConnectionMonitor;
+use crate::status::{AppStatus, ConnectionStatus};
+use crate::APP_VERSION;
+
+/// One window's application. Cheap to share: the shell holds it in an `Arc`.
+pub struct Desk {
+    config: DeskConfig,
+    connection: Arc<ConnectionMonitor>,
+    monitor_task: JoinHandle<()>,
+}
+
+impl Desk {
+    /// Starts the window's background work (the server health probe) on the current tokio runtime.
+    pub fn start(config: DeskConfig) -> Result<Self, ApiError> {
+        let client = ServerClient::new(&config.server_url, config.health_timeout)
+            .map_err(|e| e.to_api_error())?;
+        let connection = ConnectionMonitor::new(client);
+        let monitor_task = connection.spawn(config.health_interval);
+        tracing::info!(server = %config.server_url, "desk started");
+        Ok(Self {
+            config,
+            connection,
+            monitor_task,
+        })
+    }
+
+    pub fn config(&self) -> &DeskConfig {
+        &self.config
+    }
+
+    pub fn app_status(&self) -> AppStatus {
+        AppStatus {
+            version: APP_VERSION.to_string(),
+            window_name: None,
+            clerk_name: None,
+            health_interval_secs: u32::try_from(self.config.health_interval.as_secs())
+                .unwrap_or(u32::MAX),
+            connection: self.connection.current(),
+        }
+    }
+
+    pub async fn check_connection_now(&self) -> ConnectionStatus {
+        self.connection.check_now().await
+    }
+
+    /// A stream of connection changes, for the shell to forward to the UI as events.
+    pub fn subscribe_connection(&self) -> watch::Receiver<ConnectionStatus> {
+        self.connection.subscribe()
+    }
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        self.monitor_task.abort();
+    }
+}

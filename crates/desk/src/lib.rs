@@ -1,0 +1,22 @@
+//! The window application: every use case a clerk or village agent can perform (sessions, the
+//! acceptance flow, proxy handling, printing, sync scheduling, the server connection) is a method
+//! on [`Desk`], returning typed results or an [`ApiError`]. `src-tauri` maps its commands 1:1 onto
+//! these methods and forwards the status streams as events; the UI renders what comes back. Rules
+//! come from `onestop-domain`, storage from `onestop-local`, the network from `onestop-sync` and
+//! vouchers from `onestop-receipt`. Nothing here depends on Tauri or knows about a webview.
+
+pub mod bindings;
+mod config;
+mod connection;
+mod desk;
+pub mod logging;
+mod status;
+
+pub use config::{DeskConfig, DEFAULT_SERVER_URL};
+pub use connection::ConnectionMonitor;
+pub use desk::Desk;
+pub use onestop_protocol::ApiError;
+pub use status::{AppStatus, ConnectionState, ConnectionStatus};
+
+/// The application version shown in the status bar.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");

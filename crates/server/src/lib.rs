@@ -1,0 +1,15 @@
+//! The central approval server (ARCHITECTURE.md §6): the HTTP API the windows sync with, the
+//! approval workflow, electronic supervision and the catalogue administration, over one `Store`
+//! trait with SQLite (default) and PostgreSQL implementations. Wire types come from
+//! `onestop-protocol` and every rule from `onestop-domain`; this crate owns transport, storage and
+//! orchestration only. It never depends on the desktop crates (`local`, `sync`, `desk`).
+
+pub mod api;
+pub mod catalogue_import;
+pub mod config;
+pub mod store;
+
+pub use config::ServerConfig;
+
+/// The server's version, reported by `/healthz` and `/v1/meta`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

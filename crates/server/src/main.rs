@@ -1,0 +1,141 @@
+//! `onestop-server`: the command line of the central approval server.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use onestop_server::api::{router, AppState};
+use onestop_server::{catalogue_import, store, ServerConfig};
+
+#[derive(Parser)]
+#[command(name = "onestop-server", version, about = "一站通 中心审批服务器")]
+struct Cli {
+    /// A SQLite file path (created if absent) or a postgres:// URL.
+    #[arg(
+        long,
+        global = true,
+        env = "ONESTOP_DATABASE",
+        default_value = "onestop-data/server.db"
+    )]
+    database: String,
+    /// Address to listen on.
+    #[arg(
+        long,
+        global = true,
+        env = "ONESTOP_LISTEN",
+        default_value = "127.0.0.1:8480"
+    )]
+    listen: SocketAddr,
+    /// Largest accepted request body in bytes.
+    #[arg(long, global = true, env = "ONESTOP_BODY_LIMIT", default_value_t = ServerConfig::DEFAULT_BODY_LIMIT)]
+    body_limit: usize,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations, then serve the API until SIGINT or SIGTERM.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Publish a catalogue edition from a JSON file (idempotent: the same content is kept once).
+    ImportCatalogue { file: std::path::PathBuf },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ONESTOP_LOG")
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stdout)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!(%message, "onestop-server stopped with an error");
+            eprintln!("错误：{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = ServerConfig {
+        database: cli.database,
+        listen: cli.listen,
+        body_limit: cli.body_limit,
+    };
+    let store = store::open(&config.database)
+        .await
+        .map_err(|e| e.to_string())?;
+    let applied = store.migrate().await.map_err(|e| e.to_string())?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "migrations applied");
+    }
+    match cli.command {
+        Command::Migrate => Ok(()),
+        Command::ImportCatalogue { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("无法读取 {}：{e}", file.display()))?;
+            let edition = catalogue_import::prepare(&text).map_err(|e| e.to_string())?;
+            let new = store
+                .publish_catalogue(&edition)
+                .await
+                .map_err(|e| e.to_string())?;
+            tracing::info!(edition = %edition.edition, items = edition.item_count, etag = %edition.etag, new, "catalogue import");
+            println!(
+                "目录 {} （{} 项）{}",
+                edition.edition,
+                edition.item_count,
+                if new {
+                    "已发布"
+                } else {
+                    "已是最新，未重复发布"
+                }
+            );
+            Ok(())
+        }
+        Command::Serve => {
+            let listener = tokio::net::TcpListener::bind(config.listen)
+                .await
+                .map_err(|e| format!("无法监听 {}：{e}", config.listen))?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            tracing::info!(%addr, store = store.kind().as_str(), "listening");
+            let app = router(AppState { store }, config.body_limit);
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+                .map_err(|e| e.to_string())?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM; axum then stops accepting and finishes requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown requested");
+}

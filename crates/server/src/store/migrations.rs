@@ -1,0 +1,22 @@
+//! Embedded SQL migrations. Each backend has its own folder because the dialects differ; both are
+//! applied by version number and recorded in `schema_migrations`.
+
+/// One migration: a version, a name for logs, and plain SQL.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub(crate) const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_catalogue",
+    sql: include_str!("../../migrations/sqlite/0001_catalogue.sql"),
+}];
+
+pub(crate) const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_catalogue",
+    sql: include_str!("../../migrations/postgres/0001_catalogue.sql"),
+}];

@@ -1,0 +1,126 @@
+//! The HTTP shell on a real loopback port: health, meta, the OpenAPI document, errors as
+//! `{code, message, details}`, and the catalogue's ETag.
+
+mod common;
+
+use onestop_protocol::{ApiError, Health, Meta};
+use onestop_server::catalogue_import;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn healthz_reports_ok_and_version() {
+    let s = common::start_sqlite().await;
+    let h: Health = reqwest::get(format!("{}/healthz", s.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(h.status, "ok");
+    assert_eq!(h.version, env!("CARGO_PKG_VERSION"));
+}
+
+#[tokio::test]
+async fn meta_gives_server_time_and_store() {
+    let s = common::start_sqlite().await;
+    let before = chrono::Utc::now();
+    let m: Meta = reqwest::get(format!("{}/v1/meta", s.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let after = chrono::Utc::now();
+    assert_eq!(m.store, "sqlite");
+    assert_eq!(m.api_version, onestop_protocol::API_VERSION);
+    assert!(m.server_time >= before - chrono::Duration::seconds(1) && m.server_time <= after);
+}
+
+#[tokio::test]
+async fn openapi_document_parses_and_lists_every_route() {
+    let s = common::start_sqlite().await;
+    let doc: serde_json::Value = reqwest::get(format!("{}/openapi.json", s.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for route in ["/healthz", "/v1/meta", "/v1/catalogue", "/openapi.json"] {
+        assert!(paths.contains_key(route), "{route} missing from {paths:?}");
+    }
+    assert!(doc["components"]["schemas"]["ApiError"].is_object());
+}
+
+#[tokio::test]
+async fn unknown_route_is_a_json_error_with_a_code() {
+    let s = common::start_sqlite().await;
+    let r = reqwest::get(format!("{}/v1/nope", s.url)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let e: ApiError = r.json().await.unwrap();
+    assert_eq!(e.code, "http.not_found");
+    assert!(!e.message.is_empty());
+}
+
+#[tokio::test]
+async fn wrong_method_is_a_json_error_too() {
+    let s = common::start_sqlite().await;
+    let r = reqwest::Client::new()
+        .delete(format!("{}/healthz", s.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let e: ApiError = r.json().await.unwrap();
+    assert_eq!(e.code, "http.method_not_allowed");
+}
+
+#[tokio::test]
+async fn catalogue_is_served_with_etag_and_304() {
+    let s = common::start_sqlite().await;
+    let none = reqwest::get(format!("{}/v1/catalogue", s.url))
+        .await
+        .unwrap();
+    assert_eq!(none.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        none.json::<ApiError>().await.unwrap().code,
+        "catalogue.none_published"
+    );
+
+    let demo = include_str!("../../../assets/catalogue/demo.json");
+    let edition = catalogue_import::prepare(demo).unwrap();
+    assert!(s.store.publish_catalogue(&edition).await.unwrap());
+
+    let http = reqwest::Client::new();
+    let first = http
+        .get(format!("{}/v1/catalogue", s.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(etag, format!("\"{}\"", edition.etag));
+    let body: serde_json::Value = first.json().await.unwrap();
+    assert_eq!(
+        body["items"].as_array().unwrap().len(),
+        edition.item_count as usize
+    );
+
+    let again = http
+        .get(format!("{}/v1/catalogue", s.url))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    let stale = http
+        .get(format!("{}/v1/catalogue", s.url))
+        .header("If-None-Match", "\"something-older\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::OK);
+}

@@ -1,0 +1,108 @@
+use std::time::{Duration, Instant};
+
+use onestop_protocol::{ApiError, Health, Meta};
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use crate::SyncError;
+
+/// A typed HTTP client for one `onestop-server`.
+#[derive(Debug, Clone)]
+pub struct ServerClient {
+    base: Url,
+    http: reqwest::Client,
+}
+
+/// The outcome of one health probe: what answered and how fast.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub health: Health,
+    pub latency: Duration,
+}
+
+impl ServerClient {
+    /// `timeout` bounds every request, so a black-holed network reads as offline instead of hanging.
+    pub fn new(base_url: &str, timeout: Duration) -> Result<Self, SyncError> {
+        let mut base = Url::parse(base_url.trim())
+            .map_err(|e| SyncError::InvalidUrl(format!("{base_url}: {e}")))?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(SyncError::InvalidUrl(base_url.to_string()));
+        }
+        // Url::join treats a base without a trailing slash as a file; normalise once here.
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("onestop-desk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| SyncError::Unreachable(e.to_string()))?;
+        Ok(Self { base, http })
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.base.as_str()
+    }
+
+    /// `GET /healthz`, timed.
+    pub async fn probe(&self) -> Result<Probe, SyncError> {
+        let started = Instant::now();
+        let health: Health = self.get_json("healthz").await?;
+        if health.status != "ok" {
+            return Err(SyncError::BadResponse { status: 200 });
+        }
+        Ok(Probe {
+            health,
+            latency: started.elapsed(),
+        })
+    }
+
+    /// `GET /v1/meta`: server version and clock.
+    pub async fn meta(&self) -> Result<Meta, SyncError> {
+        self.get_json("v1/meta").await
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, SyncError> {
+        let url = self
+            .base
+            .join(path)
+            .map_err(|e| SyncError::InvalidUrl(e.to_string()))?;
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| SyncError::Unreachable(describe(&e)))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| SyncError::Unreachable(describe(&e)))?;
+        if status == StatusCode::OK {
+            return serde_json::from_slice(&body).map_err(|_| SyncError::BadResponse {
+                status: status.as_u16(),
+            });
+        }
+        // Only a well-formed ApiError is the server speaking; anything else is a stranger on the port.
+        match serde_json::from_slice::<ApiError>(&body) {
+            Ok(err) => Err(SyncError::Server(err)),
+            Err(_) => Err(SyncError::BadResponse {
+                status: status.as_u16(),
+            }),
+        }
+    }
+}
+
+/// reqwest's Display hides the cause ("error sending request"); the clerk's IT helper needs it.
+fn describe(err: &reqwest::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,11 @@
+//! The client side of the sync protocol (ARCHITECTURE.md §5): the HTTP client that talks to
+//! `onestop-server`, and (as it grows) the engine that drains the outbox, pulls changes, refreshes
+//! master data and uploads attachments with backoff. It speaks only `onestop-protocol` types over
+//! reqwest with rustls. It holds no UI state and no Tauri code, and it does not own the window's
+//! database schema (that is `onestop-local`); scheduling for the window lives in `onestop-desk`.
+
+mod client;
+mod error;
+
+pub use client::{Probe, ServerClient};
+pub use error::SyncError;

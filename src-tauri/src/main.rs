@@ -1,0 +1,47 @@
+//! The desktop shell: starts `onestop-desk`, maps Tauri commands 1:1 onto its methods and
+//! forwards its status streams as events. No rule and no storage lives here.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod events;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use onestop_desk::{logging, Desk, DeskConfig};
+use tauri::Manager;
+
+/// Holds the log writer's guard for the life of the app so buffered lines are flushed at exit.
+struct LogGuard(#[allow(dead_code)] logging::WorkerGuard);
+
+fn main() {
+    let app = tauri::Builder::default()
+        .setup(|app| {
+            // ONESTOP_DATA_DIR lets tests and a shared village PC keep data where they choose.
+            let data_dir = match std::env::var_os("ONESTOP_DATA_DIR") {
+                Some(dir) => PathBuf::from(dir),
+                None => app.path().app_data_dir()?,
+            };
+            let config = DeskConfig::new(data_dir).with_env();
+            let guard = logging::init(&config.logs_dir())?;
+            app.manage(LogGuard(guard));
+            let desk = tauri::async_runtime::block_on(async move { Desk::start(config) })
+                .map_err(|e| format!("{} ({})", e.message, e.code))?;
+            let desk = Arc::new(desk);
+            events::forward_connection(app.handle().clone(), &desk);
+            app.manage(desk);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::check_connection_now,
+        ])
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(err) => {
+            eprintln!("一站通无法启动：{err}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import type { AppStatus, ConnectionStatus } from './bindings'
+import { Commands } from './client'
+import { MemoryBackend } from './memory-backend'
+
+/**
+ * What the UI talks to when it runs in a plain browser (vite dev or preview) instead of the Tauri
+ * window. Nothing can reach the server from here, so it says so honestly: the state stays "checking",
+ * with no server address and no window or clerk.
+ */
+export function createPreviewBackend(version: string): MemoryBackend {
+  const connection = (): ConnectionStatus => ({
+    state: 'checking',
+    server_url: '',
+    last_checked_at: null,
+    last_ok_at: null,
+    latency_ms: null,
+    server_version: null,
+    error: null,
+  })
+  const status = (): AppStatus => ({
+    version,
+    window_name: null,
+    clerk_name: null,
+    health_interval_secs: 0,
+    connection: connection(),
+  })
+  return new MemoryBackend()
+    .handle(Commands.appStatus, status)
+    .handle(Commands.checkConnectionNow, connection)
+}

@@ -1,0 +1,21 @@
+import { invoke } from '@tauri-apps/api/core'
+import { listen } from '@tauri-apps/api/event'
+import type { Backend, Unlisten } from './backend'
+
+/** The backend of the real desktop app: Tauri IPC to src-tauri. */
+export class TauriBackend implements Backend {
+  readonly kind = 'tauri' as const
+
+  invoke<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+    return invoke<T>(command, args)
+  }
+
+  async listen<T>(event: string, handler: (payload: T) => void): Promise<Unlisten> {
+    return listen<T>(event, (e) => handler(e.payload))
+  }
+}
+
+/** True inside the Tauri webview (its IPC bridge is injected before any script runs). */
+export function isTauri(): boolean {
+  return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window
+}

@@ -1,0 +1,38 @@
+import { Avatar, EditPen, Files, Refresh, Setting } from '@element-plus/icons-vue'
+import type { Component } from 'vue'
+
+export type PageName = 'accept' | 'cases' | 'proxy' | 'sync' | 'settings'
+
+export interface NavItem {
+  name: PageName
+  path: `/${PageName}`
+  /** i18n key of the label. */
+  labelKey: `nav.${PageName}`
+  /** Alt+<digit> jumps here. */
+  digit: number
+  icon: Component
+}
+
+/** The left navigation, in order. Alt+1 … Alt+5 follow this order. */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { name: 'accept', path: '/accept', labelKey: 'nav.accept', digit: 1, icon: EditPen },
+  { name: 'cases', path: '/cases', labelKey: 'nav.cases', digit: 2, icon: Files },
+  { name: 'proxy', path: '/proxy', labelKey: 'nav.proxy', digit: 3, icon: Avatar },
+  { name: 'sync', path: '/sync', labelKey: 'nav.sync', digit: 4, icon: Refresh },
+  { name: 'settings', path: '/settings', labelKey: 'nav.settings', digit: 5, icon: Setting },
+]
+
+export const DEFAULT_PATH = '/accept'
+
+export function shortcutLabel(item: NavItem): string {
+  return `Alt+${item.digit}`
+}
+
+/** The nav item an Alt+digit key press selects, if any (top-row or keypad digits). */
+export function navItemForKey(event: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code'>): NavItem | undefined {
+  if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return undefined
+  const match = /^(?:Digit|Numpad)([1-9])$/.exec(event.code)
+  if (!match) return undefined
+  const digit = Number(match[1])
+  return NAV_ITEMS.find((item) => item.digit === digit)
+}

@@ -1,0 +1,34 @@
+import ElementPlus from 'element-plus'
+import { createPinia } from 'pinia'
+import type { Plugin } from 'vue'
+import type { RouterHistory } from 'vue-router'
+import { Client, clientKey, type Backend } from './api'
+import { createAppI18n } from './i18n'
+import { createAppRouter } from './router'
+import { loadPreferences } from './stores/preferences'
+
+export interface OnestopOptions {
+  /** TauriBackend in the app, MemoryBackend in tests and the browser preview. */
+  backend: Backend
+  /** Hash history in the app (works under Tauri's protocol with base './'), memory history in tests. */
+  history: RouterHistory
+}
+
+/** Everything App.vue needs, as one plugin: the same wiring for the app and for tests. */
+export function createOnestop(options: OnestopOptions) {
+  const client = new Client(options.backend)
+  const pinia = createPinia()
+  const router = createAppRouter(options.history)
+  const i18n = createAppI18n(loadPreferences().locale)
+
+  const plugin: Plugin = {
+    install(app) {
+      app.provide(clientKey, client)
+      app.use(pinia)
+      app.use(i18n)
+      app.use(router)
+      app.use(ElementPlus)
+    },
+  }
+  return { plugin, client, pinia, router, i18n }
+}

@@ -1,0 +1,70 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import { ClientError, useClient, type AppStatus, type ConnectionState, type ConnectionStatus, type Unlisten } from '../api'
+
+/**
+ * What Rust last told us about this window and its server connection. Filled by one `app_status`
+ * call at start, then kept current by the `connection-changed` event. The webview never polls.
+ */
+export const useConnectionStore = defineStore('connection', () => {
+  const client = useClient()
+
+  const app = shallowRef<AppStatus | null>(null)
+  const connection = shallowRef<ConnectionStatus | null>(null)
+  /** Why the start-up call failed, if it did (shown on the 同步 page). */
+  const loadError = shallowRef<ClientError | null>(null)
+  /** True while a manual "check now" is running. */
+  const checkingNow = ref(false)
+
+  /** Until Rust has answered, the honest state is "checking". */
+  const state = computed<ConnectionState>(() => connection.value?.state ?? 'checking')
+  const serverUrl = computed(() => connection.value?.server_url ?? '')
+
+  let unlisten: Unlisten | null = null
+  let started: Promise<void> | null = null
+
+  /**
+   * Subscribes to `connection-changed`, then asks `app_status` once. The subscription is made first
+   * so no change is lost in between; an event that arrives while the call is in flight is newer than
+   * the call's snapshot, so it wins.
+   */
+  function start(): Promise<void> {
+    started ??= (async () => {
+      let sawEvent = false
+      unlisten = await client.onConnectionChanged((status) => {
+        sawEvent = true
+        connection.value = status
+      })
+      try {
+        const status = await client.appStatus()
+        app.value = status
+        if (!sawEvent) connection.value = status.connection
+        loadError.value = null
+      } catch (error) {
+        loadError.value = error instanceof ClientError ? error : new ClientError('client.unexpected', String(error))
+      }
+    })()
+    return started
+  }
+
+  /** Stops listening (app unmount, tests). */
+  function stop(): void {
+    unlisten?.()
+    unlisten = null
+    started = null
+  }
+
+  /** The 同步 page's "立即检测". Throws ClientError for the page to show. */
+  async function checkNow(): Promise<ConnectionStatus> {
+    checkingNow.value = true
+    try {
+      const status = await client.checkConnectionNow()
+      connection.value = status
+      return status
+    } finally {
+      checkingNow.value = false
+    }
+  }
+
+  return { app, connection, loadError, checkingNow, state, serverUrl, start, stop, checkNow }
+})

@@ -1,0 +1,48 @@
+// Mounts the real App with an explicit in-memory backend: the same wiring as main.ts,
+// only the backend and the router history differ.
+import { flushPromises, mount } from '@vue/test-utils'
+import { createMemoryHistory } from 'vue-router'
+import App from '../src/App.vue'
+import type { AppStatus, ConnectionStatus } from '../src/api'
+import { Commands, MemoryBackend } from '../src/api'
+import { createOnestop } from '../src/setup'
+
+export function connectionStatus(overrides: Partial<ConnectionStatus> = {}): ConnectionStatus {
+  return {
+    state: 'connected',
+    server_url: 'https://zwfw.example.gov.cn',
+    last_checked_at: '2026-11-28T09:30:05+08:00',
+    last_ok_at: '2026-11-28T09:30:05+08:00',
+    latency_ms: 42,
+    server_version: '0.1.0',
+    error: null,
+    ...overrides,
+  }
+}
+
+export function appStatus(overrides: Partial<AppStatus> = {}): AppStatus {
+  return {
+    version: '0.1.0',
+    window_name: null,
+    clerk_name: null,
+    health_interval_secs: 30,
+    connection: connectionStatus(),
+    ...overrides,
+  }
+}
+
+/** A backend that answers app_status with `status` and check_connection_now with its connection. */
+export function backendWith(status: AppStatus): MemoryBackend {
+  return new MemoryBackend()
+    .handle(Commands.appStatus, () => status)
+    .handle(Commands.checkConnectionNow, () => status.connection)
+}
+
+export async function mountApp(backend: MemoryBackend, path = '/') {
+  const onestop = createOnestop({ backend, history: createMemoryHistory() })
+  await onestop.router.push(path)
+  await onestop.router.isReady()
+  const wrapper = mount(App, { global: { plugins: [onestop.plugin] }, attachTo: document.body })
+  await flushPromises()
+  return { wrapper, ...onestop }
+}
