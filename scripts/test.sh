@@ -48,6 +48,11 @@ else
   notes+=("PostgreSQL NOT available: the PostgreSQL store tests did not run")
 fi
 
+# The voucher tests print through a real CUPS queue (cups-pdf); start cupsd and the queue if needed.
+if [ -x scripts/cups.sh ]; then
+  scripts/cups.sh || notes+=("CUPS could not be started: the printing tests will fail")
+fi
+
 step "ui build" scripts/build-ui.sh
 step "cargo fmt --check" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings

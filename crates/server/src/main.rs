@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use onestop_domain::catalogue::CatalogueError;
 use onestop_server::api::{router, AppState};
 use onestop_server::{catalogue_import, store, ServerConfig};
 
@@ -82,7 +83,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::ImportCatalogue { file } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| format!("无法读取 {}：{e}", file.display()))?;
-            let edition = catalogue_import::prepare(&text).map_err(|e| e.to_string())?;
+            let edition = catalogue_import::prepare(&text).map_err(|e| match e {
+                CatalogueError::Invalid { problems } => {
+                    let list: Vec<String> = problems.iter().map(|p| format!("  - {}", p.message)).collect();
+                    format!("目录有 {} 处问题，未发布：\n{}", list.len(), list.join("\n"))
+                }
+                other => other.to_string(),
+            })?;
             let new = store
                 .publish_catalogue(&edition)
                 .await

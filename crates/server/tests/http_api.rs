@@ -124,3 +124,15 @@ async fn catalogue_is_served_with_etag_and_304() {
         .unwrap();
     assert_eq!(stale.status(), StatusCode::OK);
 }
+
+#[test]
+fn a_catalogue_with_one_bad_item_is_refused_whole() {
+    let demo = include_str!("../../../assets/catalogue/demo.json");
+    let mut value: serde_json::Value = serde_json::from_str(demo).unwrap();
+    let items = value["items"].as_array_mut().unwrap();
+    // Two items with the same implementation code cannot both be published.
+    let dup = items[0]["impl_code"].clone();
+    items[1]["impl_code"] = dup;
+    let err = catalogue_import::prepare(&value.to_string()).unwrap_err();
+    assert_eq!(onestop_domain::Coded::code(&err), "catalogue.invalid");
+}

@@ -1,0 +1,148 @@
+//! The states of a case and the roles that act on it.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a case (or one part of a 一件事 case) stands. The order follows the GB/T 39046 data sets:
+/// 收件 → 补正 → 受理/不予受理 → 办理 (承办 → 审核 → 批准) → 特别程序 → 办结 → 送达.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// 收件: materials received, the 5-working-day notice clock of art. 32 (4) runs.
+    Received,
+    /// 补正告知: the one-time notice listing everything missing has been given.
+    SupplementRequested,
+    /// 补正: the complete supplement has arrived.
+    Supplemented,
+    /// 受理: accepted; the decision limit (art. 42) runs. Awaiting 承办.
+    Accepted,
+    /// 不予受理 (art. 32 (1), (2)), with reason and legal basis. Final.
+    Rejected,
+    /// 承办 done, awaiting 审核.
+    Handled,
+    /// 审核 done, awaiting 批准.
+    Reviewed,
+    /// 特别程序 (art. 45): the clock is paused.
+    Suspended,
+    /// A 一件事 case sent to its departments (art. 26); its parts move on their own.
+    Dispatched,
+    /// 准予许可 / 办结通过.
+    Approved,
+    /// 不予许可 / 办结不通过.
+    Denied,
+    /// Every part of a 一件事 case is decided.
+    Concluded,
+    /// 送达: the result was handed over. Final.
+    Delivered,
+    /// 撤回 by the applicant. Final.
+    Withdrawn,
+}
+
+pub const ALL_STATUSES: [CaseStatus; 14] = [
+    CaseStatus::Received,
+    CaseStatus::SupplementRequested,
+    CaseStatus::Supplemented,
+    CaseStatus::Accepted,
+    CaseStatus::Rejected,
+    CaseStatus::Handled,
+    CaseStatus::Reviewed,
+    CaseStatus::Suspended,
+    CaseStatus::Dispatched,
+    CaseStatus::Approved,
+    CaseStatus::Denied,
+    CaseStatus::Concluded,
+    CaseStatus::Delivered,
+    CaseStatus::Withdrawn,
+];
+
+impl CaseStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseStatus::Received => "已收件",
+            CaseStatus::SupplementRequested => "待补正",
+            CaseStatus::Supplemented => "已补正",
+            CaseStatus::Accepted => "已受理（待承办）",
+            CaseStatus::Rejected => "不予受理",
+            CaseStatus::Handled => "已承办（待审核）",
+            CaseStatus::Reviewed => "已审核（待批准）",
+            CaseStatus::Suspended => "特别程序中",
+            CaseStatus::Dispatched => "并联办理中",
+            CaseStatus::Approved => "准予许可",
+            CaseStatus::Denied => "不予许可",
+            CaseStatus::Concluded => "并联办结",
+            CaseStatus::Delivered => "已送达",
+            CaseStatus::Withdrawn => "已撤回",
+        }
+    }
+
+    /// No transition leaves a final state.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::Rejected | CaseStatus::Delivered | CaseStatus::Withdrawn
+        )
+    }
+
+    /// A decision has been made (a part counts as done for its bundle).
+    pub fn is_decided(self) -> bool {
+        matches!(self, CaseStatus::Approved | CaseStatus::Denied)
+    }
+
+    /// The decision clock runs (or is paused) in these states.
+    pub fn is_in_handling(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::Accepted
+                | CaseStatus::Handled
+                | CaseStatus::Reviewed
+                | CaseStatus::Suspended
+                | CaseStatus::Dispatched
+        )
+    }
+}
+
+/// The three internal approval steps (承办 → 审核 → 批准).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStep {
+    /// 承办
+    Handle,
+    /// 审核
+    Review,
+    /// 批准
+    Approve,
+}
+
+/// Who acts. An approver holds the steps they may sign.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Role {
+    /// 窗口人员 of a county or township centre.
+    WindowClerk,
+    /// 村级代办员: files and carries cases for villagers (art. 29), never decides.
+    ProxyAgent,
+    /// 审批人员 of a department, with the steps they may sign.
+    Approver { steps: Vec<ReviewStep> },
+    /// 本机关负责人: approves extensions (art. 42) and may sign a decision.
+    Leader,
+    /// 电子监察人员: reads and flags, never changes a case.
+    Supervisor,
+    /// 系统管理员: maintains the system, never changes a case.
+    Administrator,
+}
+
+impl Role {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Role::WindowClerk => "窗口人员",
+            Role::ProxyAgent => "村级代办员",
+            Role::Approver { .. } => "审批人员",
+            Role::Leader => "机关负责人",
+            Role::Supervisor => "电子监察人员",
+            Role::Administrator => "系统管理员",
+        }
+    }
+
+    pub fn may_sign(&self, step: ReviewStep) -> bool {
+        matches!(self, Role::Approver { steps } if steps.contains(&step))
+    }
+}
