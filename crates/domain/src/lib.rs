@@ -6,6 +6,7 @@
 //! passed in, and results are returned as typed values or typed errors with stable codes.
 
 pub mod calendar;
+pub mod canonical;
 pub mod catalogue;
 mod checksum;
 pub mod error;

@@ -1,11 +1,21 @@
 //! The wire format between the window client and the approval server, and the error shape that
 //! crosses every boundary (HTTP, Tauri commands, the UI). Only serde data types and their golden
 //! JSON tests belong here: no HTTP client or server code, no database, no business rule (rules live
-//! in `onestop-domain`). Changing a type here changes the protocol, so every type is frozen by a
-//! golden test in `tests/golden/`.
+//! in `onestop-domain`, whose types the payloads reuse). Changing a type here changes the protocol,
+//! so every type is frozen by a golden test in `tests/golden/`.
 
+mod case;
 mod error;
 mod meta;
+mod sync;
 
+pub use case::{
+    ApplicantKind, ApplicantRecord, AttachmentRef, CaseSnapshot, MaterialReceipt, ProxyRecord,
+    TimelineEntry,
+};
 pub use error::{ApiError, ErrorCode};
 pub use meta::{Health, Meta, API_VERSION};
+pub use sync::{
+    op_hash, op_kind, Change, ChangesPage, Op, OpOutcome, OpResult, PushRequest, PushResponse,
+    MAX_OPS_PER_PUSH,
+};

@@ -243,6 +243,6 @@ impl Item {
 
     /// sha256 (hex) of the item's canonical JSON. A case pins the item version by this hash.
     pub fn content_hash(&self) -> String {
-        super::canonical::hash_of(self)
+        crate::canonical::hash_of(self)
     }
 }

@@ -12,7 +12,6 @@
 //! - Content hashes are sha256 over canonical JSON (sorted keys, no whitespace), per item and per
 //!   edition; the edition hash is what the server serves as the ETag.
 
-mod canonical;
 mod demo_convert;
 mod form;
 mod form_validate;
@@ -130,6 +129,6 @@ impl Catalogue {
 
     /// sha256 (hex) of the canonical JSON of the whole edition (the ETag of §5.4).
     pub fn content_hash(&self) -> String {
-        canonical::hash_of(self)
+        crate::canonical::hash_of(self)
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-pub(crate) fn canonical_json(value: &Value) -> String {
+pub fn canonical_json(value: &Value) -> String {
     let mut out = String::new();
     write(value, &mut out);
     out
@@ -45,7 +45,7 @@ fn write(value: &Value, out: &mut String) {
 }
 
 /// sha256 (lower-case hex) of the canonical JSON of `value`.
-pub(crate) fn hash_of<T: Serialize>(value: &T) -> String {
+pub fn hash_of<T: Serialize>(value: &T) -> String {
     // Serialising these plain data types to a Value cannot fail (no non-string map keys); the
     // fallback hashes `null` so a hash is always returned.
     let v = serde_json::to_value(value).unwrap_or(Value::Null);

@@ -1,0 +1,219 @@
+//! Golden JSON: the wire format is frozen. A change to any of these files is a protocol change and
+//! must be deliberate. Regenerate with `ONESTOP_BLESS=1 cargo test -p onestop-protocol --test golden`.
+
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use onestop_domain::catalogue::CaseType;
+use onestop_domain::lifecycle::{CaseFlow, CaseTerms, Channel, Role};
+use onestop_protocol::*;
+use serde::{de::DeserializeOwned, Serialize};
+
+fn check<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(name: &str, value: &T) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(format!("{name}.json"));
+    let mut json = serde_json::to_string_pretty(value).unwrap();
+    json.push('\n');
+    if std::env::var_os("ONESTOP_BLESS").is_some() {
+        std::fs::write(&path, &json).unwrap();
+    }
+    let golden = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing; bless it", path.display()));
+    assert_eq!(json, golden, "{name}: the wire format changed");
+    let back: T = serde_json::from_str(&golden).unwrap();
+    assert_eq!(&back, value, "{name}: does not read back");
+}
+
+fn at() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 1, 2, 3).unwrap()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+#[test]
+fn api_error() {
+    check(
+        "api_error",
+        &ApiError::new("case.materials_missing", "缺少必备材料")
+            .with_details(serde_json::json!({"missing": ["m1", "m3"]})),
+    );
+}
+
+#[test]
+fn health_and_meta() {
+    check(
+        "health",
+        &Health {
+            status: "ok".into(),
+            version: "0.1.0".into(),
+        },
+    );
+    check(
+        "meta",
+        &Meta {
+            name: "onestop-server".into(),
+            version: "0.1.0".into(),
+            api_version: API_VERSION,
+            server_time: at(),
+            store: "sqlite".into(),
+        },
+    );
+}
+
+fn applicant() -> ApplicantRecord {
+    ApplicantRecord {
+        applicant_id: "019ac6a0-0000-7000-8000-000000000001".into(),
+        kind: ApplicantKind::Person,
+        id_number: "110101199003071233".into(),
+        name: "张三".into(),
+        phone: Some("13800138000".into()),
+        address: Some("示范县城关镇人民路 1 号".into()),
+        registration_number: "99010100120003457".into(),
+        updated_at: at(),
+    }
+}
+
+#[test]
+fn applicant_record() {
+    check("applicant_record", &applicant());
+}
+
+#[test]
+fn case_snapshot() {
+    let terms = CaseTerms {
+        case_type: CaseType::Promised,
+        proxy_agent_permitted: true,
+        max_extension_working_days: 10,
+        parts: vec![],
+    };
+    let received = day(2026, 11, 27);
+    let applied = CaseFlow::receive(
+        terms,
+        &Role::WindowClerk,
+        Channel::Window,
+        received,
+        day(2026, 12, 4),
+    )
+    .unwrap();
+    let snapshot = CaseSnapshot {
+        case_id: "019ac6a0-0000-7000-8000-0000000000c1".into(),
+        acceptance_number: "990101001226112700073".into(),
+        catalogue_edition: "2026-11".into(),
+        item_impl_code: "019900010000-990101000000-000-11990101MB00010174-1-01".into(),
+        item_hash: "ab".repeat(32),
+        applicant_id: applicant().applicant_id,
+        proxy: Some(ProxyRecord {
+            name: "李四".into(),
+            id_number: "51010420010101037X".into(),
+            phone: None,
+            powers: vec!["submit".into(), "collect".into()],
+            valid_from: received,
+            valid_until: day(2027, 5, 27),
+            authorisation_scan_sha256: Some("cd".repeat(32)),
+        }),
+        form: serde_json::json!({"school_name": "示范县实验学校"}),
+        materials: vec![MaterialReceipt {
+            material_id: "m1".into(),
+            originals: 1,
+            copies: 0,
+            electronic: false,
+            waived_reason: None,
+        }],
+        attachments: vec![AttachmentRef {
+            slot: "m1".into(),
+            sha256: "ef".repeat(32),
+            size: 123_456,
+            file_name: "申请报告.pdf".into(),
+            media_type: "application/pdf".into(),
+        }],
+        flow: applied.flow,
+        due_on: None,
+        due_provisional: false,
+        timeline: vec![TimelineEntry {
+            seq: 1,
+            at: at(),
+            actor: "clerk-001".into(),
+            kind: "case.received".into(),
+            event: applied.events.into_iter().next(),
+            data: serde_json::Value::Null,
+            prev_hash: "0".repeat(64),
+            hash: "12".repeat(32),
+        }],
+        county_code: "990101".into(),
+        terminal_code: "0012".into(),
+        updated_at: at(),
+    };
+    check("case_snapshot", &snapshot);
+}
+
+#[test]
+fn push_request_and_response() {
+    let payload = serde_json::to_value(applicant()).unwrap();
+    let op = Op::new(
+        "dev-1",
+        7,
+        "019ac6a0-0000-7000-8000-0000000000f7",
+        op_kind::APPLICANT_UPSERT,
+        payload,
+    );
+    assert!(op.hash_matches());
+    check("push_request", &PushRequest { ops: vec![op] });
+    check(
+        "push_response",
+        &PushResponse {
+            acked_seq: 8,
+            results: vec![
+                OpResult {
+                    seq: 7,
+                    op_id: "019ac6a0-0000-7000-8000-0000000000f7".into(),
+                    outcome: OpOutcome::Applied,
+                    error: None,
+                },
+                OpResult {
+                    seq: 8,
+                    op_id: "019ac6a0-0000-7000-8000-0000000000f8".into(),
+                    outcome: OpOutcome::Rejected,
+                    error: Some(ApiError::new("id.bad_check", "身份证号码校验位错误")),
+                },
+            ],
+        },
+    );
+}
+
+#[test]
+fn changes_page() {
+    check(
+        "changes_page",
+        &ChangesPage {
+            changes: vec![Change {
+                seq: 42,
+                case_id: "019ac6a0-0000-7000-8000-0000000000c1".into(),
+                kind: "case.status".into(),
+                payload: serde_json::json!({"status": "approved"}),
+                at: at(),
+            }],
+            next_cursor: 42,
+            has_more: false,
+        },
+    );
+}
+
+#[test]
+fn op_hash_ignores_key_order_but_not_content() {
+    let a = serde_json::json!({"b": 1, "a": [1, 2]});
+    let b: serde_json::Value = serde_json::from_str(r#"{"a":[1,2],"b":1}"#).unwrap();
+    assert_eq!(op_hash("k", &a), op_hash("k", &b));
+    assert_ne!(op_hash("k", &a), op_hash("k2", &a));
+    assert_ne!(
+        op_hash("k", &a),
+        op_hash("k", &serde_json::json!({"b": 2, "a": [1, 2]}))
+    );
+    // Frozen: a client and a server of different builds must agree on this exact value.
+    assert_eq!(
+        op_hash("k", &a),
+        "85549f6f85f50d5562dc43b8c907c283cb3664b5e596d2552731389d534cdc36"
+    );
+}
