@@ -3,3 +3,33 @@
 //! subset, a QR code and a device signature, and printed through the operating system's print
 //! system. It turns data it is given into paper; it reads no database and makes no decision about
 //! a case (that is `onestop-domain` and `onestop-desk`).
+//!
+//! Use: build a [`Renderer`] once at startup ([`Renderer::load`] finds the fonts, which takes
+//! about 0.2 s), then [`Renderer::render`] each [`Voucher`] with the terminal's signing key and
+//! hand [`RenderedVoucher::pdf`] to a [`Printer`]. The server checks a voucher with [`verify`].
+
+mod draw;
+pub mod error;
+pub mod fields;
+pub mod fonts;
+pub mod glyphs;
+mod layout;
+pub mod model;
+pub mod print;
+mod qr;
+mod render;
+mod resolve;
+pub mod signature;
+pub mod template;
+
+pub use error::{PrintError, ReceiptError, VerifyError};
+pub use fields::PrintedFields;
+pub use fonts::{FontConfig, FontSet, FontSource};
+pub use model::{
+    AcceptanceNotice, Correction, CorrectionNotice, Material, MaterialReceipt, Party,
+    ProxyAuthorisation, RefusalNotice, Voucher, VoucherBody, VoucherKind,
+};
+pub use print::{CupsPrinter, PrintJob, Printer, PrinterInfo};
+pub use render::{RenderOptions, RenderedVoucher, Renderer};
+pub use signature::{content_hash, content_hash_of, sign, verify, SignedContent};
+pub use template::Templates;

@@ -4,7 +4,9 @@
 //! reqwest with rustls. It holds no UI state and no Tauri code, and it does not own the window's
 //! database schema (that is `onestop-local`); scheduling for the window lives in `onestop-desk`.
 
+pub mod backoff;
 mod client;
+pub mod clock;
 mod error;
 
 pub use client::{Probe, ServerClient};

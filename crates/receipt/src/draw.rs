@@ -1,0 +1,284 @@
+//! Drawing primitives on A4 pages: text through the font chain (one PDF text run per face),
+//! lines, boxes, and measuring and wrapping of CJK text. Coordinates here are points from the
+//! top-left corner; they are flipped to PDF's bottom-left origin when ops are emitted.
+
+use printpdf::{
+    Color, FontId, Greyscale, Line, LineDashPattern, LinePoint, Op, PaintMode, PdfDocument,
+    PdfFontHandle, Point, Pt, Rect, Rgb, TextItem, TextRenderingMode,
+};
+
+use crate::fonts::FontSet;
+
+pub const PAGE_W: f32 = 595.28;
+pub const PAGE_H: f32 = 841.89;
+pub const MARGIN_X: f32 = 56.0;
+pub const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
+
+/// Closing punctuation that may hang past the right edge instead of starting a line (禁则).
+const NO_LINE_START: &str = "，。、；：？！）》」』”’％,.;:?!)]%";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ink {
+    Black,
+    Grey(f32),
+    Red,
+}
+
+impl Ink {
+    fn color(self) -> Color {
+        match self {
+            Ink::Black => Color::Greyscale(Greyscale::new(0.0, None)),
+            Ink::Grey(g) => Color::Greyscale(Greyscale::new(g, None)),
+            Ink::Red => Color::Rgb(Rgb::new(0.75, 0.05, 0.05, None)),
+        }
+    }
+}
+
+/// Text style.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub size: f32,
+    pub bold: bool,
+    pub ink: Ink,
+}
+
+impl Style {
+    pub const fn new(size: f32) -> Style {
+        Style {
+            size,
+            bold: false,
+            ink: Ink::Black,
+        }
+    }
+    pub const fn bold(mut self) -> Style {
+        self.bold = true;
+        self
+    }
+    pub const fn ink(mut self, ink: Ink) -> Style {
+        self.ink = ink;
+        self
+    }
+}
+
+/// The document being drawn: pages of ops, with fonts added to the PDF on first use.
+pub struct Canvas<'f> {
+    pub fonts: &'f FontSet,
+    pub doc: PdfDocument,
+    pub pages: Vec<Vec<Op>>,
+    font_ids: Vec<Option<FontId>>,
+}
+
+impl<'f> Canvas<'f> {
+    pub fn new(fonts: &'f FontSet, title: &str) -> Canvas<'f> {
+        Canvas {
+            fonts,
+            doc: PdfDocument::new(title),
+            pages: vec![Vec::new()],
+            font_ids: vec![None; fonts.faces().len()],
+        }
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    fn ops(&mut self, page: usize) -> &mut Vec<Op> {
+        let last = self.pages.len() - 1;
+        &mut self.pages[page.min(last)]
+    }
+
+    fn font_id(&mut self, face: usize) -> FontId {
+        if let Some(id) = &self.font_ids[face] {
+            return id.clone();
+        }
+        let id = self.doc.add_font(&self.fonts.faces()[face].font);
+        self.font_ids[face] = Some(id.clone());
+        id
+    }
+
+    /// Width of `s` in points.
+    pub fn width(&self, s: &str, size: f32) -> f32 {
+        s.chars().map(|c| self.fonts.advance_em(c)).sum::<f32>() * size
+    }
+
+    /// Break `s` into lines no wider than `max` (hard breaks at `\n`). CJK breaks between any
+    /// two characters; closing punctuation hangs rather than starting a line.
+    pub fn wrap(&self, s: &str, size: f32, max: f32) -> Vec<String> {
+        let mut out = Vec::new();
+        for para in s.split('\n') {
+            let mut line = String::new();
+            let mut w = 0.0;
+            for c in para.chars() {
+                let cw = self.fonts.advance_em(c) * size;
+                if w + cw > max && !line.is_empty() && !NO_LINE_START.contains(c) {
+                    out.push(std::mem::take(&mut line));
+                    w = 0.0;
+                }
+                line.push(c);
+                w += cw;
+            }
+            out.push(line);
+        }
+        out
+    }
+
+    /// Draw `s` with its baseline at `y` (from the top), starting at `x`.
+    pub fn text(&mut self, page: usize, x: f32, y: f32, s: &str, style: Style) {
+        let mut runs: Vec<(usize, String)> = Vec::new();
+        for c in s.chars() {
+            // Glyphs were checked before layout; an unmapped char (e.g. a space some fallback
+            // lacks) goes with the primary face.
+            let face = self.fonts.face_for(c).map_or(0, |(i, _)| i);
+            match runs.last_mut() {
+                Some((f, run)) if *f == face => run.push(c),
+                _ => runs.push((face, c.to_string())),
+            }
+        }
+        let mut x = x;
+        for (face, run) in runs {
+            let id = self.font_id(face);
+            let w = self.width(&run, style.size);
+            let ops = self.ops(page);
+            ops.push(Op::StartTextSection);
+            ops.push(Op::SetFillColor {
+                col: style.ink.color(),
+            });
+            if style.bold {
+                ops.push(Op::SetTextRenderingMode {
+                    mode: TextRenderingMode::FillStroke,
+                });
+                ops.push(Op::SetOutlineColor {
+                    col: style.ink.color(),
+                });
+                ops.push(Op::SetOutlineThickness {
+                    pt: Pt(style.size / 40.0),
+                });
+            }
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(id),
+                size: Pt(style.size),
+            });
+            ops.push(Op::SetTextCursor { pos: point(x, y) });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(run)],
+            });
+            if style.bold {
+                ops.push(Op::SetTextRenderingMode {
+                    mode: TextRenderingMode::Fill,
+                });
+            }
+            ops.push(Op::EndTextSection);
+            x += w;
+        }
+    }
+
+    /// Text centred on `cx`.
+    pub fn text_centered(&mut self, page: usize, cx: f32, y: f32, s: &str, style: Style) {
+        let w = self.width(s, style.size);
+        self.text(page, cx - w / 2.0, y, s, style);
+    }
+
+    /// Text ending at `right`.
+    pub fn text_right(&mut self, page: usize, right: f32, y: f32, s: &str, style: Style) {
+        let w = self.width(s, style.size);
+        self.text(page, right - w, y, s, style);
+    }
+
+    /// A straight line.
+    pub fn line(&mut self, page: usize, from: (f32, f32), to: (f32, f32), width: f32, ink: Ink) {
+        let ops = self.ops(page);
+        ops.push(Op::SetOutlineColor { col: ink.color() });
+        ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: point(from.0, from.1),
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: point(to.0, to.1),
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        });
+    }
+
+    /// A filled box.
+    pub fn fill(&mut self, page: usize, a: Area, ink: Ink) {
+        let Area { x, y, w, h } = a;
+        let ops = self.ops(page);
+        ops.push(Op::SetFillColor { col: ink.color() });
+        ops.push(Op::DrawRectangle {
+            rectangle: rect(x, y, w, h, PaintMode::Fill),
+        });
+    }
+
+    /// An outlined box, optionally dashed.
+    pub fn frame(&mut self, page: usize, a: Area, width: f32, dashed: bool) {
+        let Area { x, y, w, h } = a;
+        let ops = self.ops(page);
+        ops.push(Op::SetOutlineColor {
+            col: Ink::Black.color(),
+        });
+        ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        if dashed {
+            ops.push(Op::SetLineDashPattern {
+                dash: LineDashPattern::new(0.0, &[3.0, 2.0]),
+            });
+        }
+        ops.push(Op::DrawRectangle {
+            rectangle: rect(x, y, w, h, PaintMode::Stroke),
+        });
+        if dashed {
+            ops.push(Op::SetLineDashPattern {
+                dash: LineDashPattern::new(0.0, &[]),
+            });
+        }
+    }
+
+    /// Raw ops in PDF coordinates (used by the QR code).
+    pub fn push_raw(&mut self, page: usize, ops: Vec<Op>) {
+        self.ops(page).extend(ops);
+    }
+}
+
+/// A box whose top-left corner is `x`, `y` (from the top of the page).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Area {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+/// Shorthand for an [`Area`].
+pub fn area(x: f32, y: f32, w: f32, h: f32) -> Area {
+    Area { x, y, w, h }
+}
+
+/// A point given from the top-left, in PDF coordinates.
+pub fn point(x: f32, y: f32) -> Point {
+    Point {
+        x: Pt(x),
+        y: Pt(PAGE_H - y),
+    }
+}
+
+/// A rectangle whose top-left corner is `x`, `y` (from the top), in PDF coordinates.
+pub fn rect(x: f32, y: f32, w: f32, h: f32, mode: PaintMode) -> Rect {
+    Rect {
+        x: Pt(x),
+        y: Pt(PAGE_H - y - h),
+        width: Pt(w),
+        height: Pt(h),
+        mode: Some(mode),
+        winding_order: None,
+    }
+}

@@ -1,0 +1,234 @@
+//! Finding and loading the CJK fonts, once. A `FontSet` is the chain used for every voucher: a
+//! primary CJK face (Noto Sans CJK SC) and fallbacks for the CJK extension blocks (花园明朝
+//! HanaMinA/HanaMinB cover Ext A–F, where the rare characters of names live). Loading parses
+//! about 60 MB of font files, so build the set once at startup and share it.
+
+use std::path::{Path, PathBuf};
+
+use printpdf::ParsedFont;
+use tracing::{info, warn};
+
+use crate::error::ReceiptError;
+
+/// A font file and the face to use inside it (non-zero only for `.ttc` collections).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontSource {
+    pub path: PathBuf,
+    pub index: usize,
+}
+
+impl FontSource {
+    pub fn new(path: impl Into<PathBuf>, index: usize) -> FontSource {
+        FontSource {
+            path: path.into(),
+            index,
+        }
+    }
+}
+
+/// Known primary faces, by file name, with the face index of Simplified Chinese. In Debian's
+/// (and UOS's, Kylin's) `fonts-noto-cjk`, `NotoSansCJK-Regular.ttc` holds JP, KR, SC, TC, HK
+/// in that order, so SC is face 2 (`fc-list -f '%{file} %{index} %{family[0]}\n'`).
+const PRIMARY_CANDIDATES: &[(&str, usize)] = &[
+    ("NotoSansCJKsc-Regular.otf", 0),
+    ("NotoSansSC-Regular.otf", 0),
+    ("NotoSansCJK-Regular.ttc", 2),
+    ("NotoSerifCJKsc-Regular.otf", 0),
+    ("NotoSerifCJK-Regular.ttc", 2),
+    ("wqy-microhei.ttc", 0),
+];
+
+/// Fallback faces for characters the primary lacks (CJK Ext A–F). OFL-licensed.
+const FALLBACK_CANDIDATES: &[(&str, usize)] = &[("HanaMinA.ttf", 0), ("HanaMinB.ttf", 0)];
+
+/// Where the system keeps fonts on Debian, UOS, Kylin and most other Linux systems.
+pub const SYSTEM_FONT_DIRS: &[&str] = &[
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/noto-cjk",
+    "/usr/share/fonts/google-noto-cjk",
+    "/usr/share/fonts/opentype/noto-cjk",
+    "/usr/share/fonts/truetype/wqy",
+    "/usr/share/fonts/wqy-microhei",
+    "/usr/share/fonts/truetype/hanazono",
+    "/usr/share/fonts/hanazono",
+];
+
+/// Where to look, in order: the configured font, the installer's resource folders, the system.
+#[derive(Debug, Clone, Default)]
+pub struct FontConfig {
+    /// The font an administrator configured; tried first.
+    pub configured: Option<FontSource>,
+    /// Folders shipped with the application (e.g. `<resources>/fonts`).
+    pub resource_dirs: Vec<PathBuf>,
+    /// System folders; `FontConfig::system()` fills in [`SYSTEM_FONT_DIRS`].
+    pub system_dirs: Vec<PathBuf>,
+    /// Extra fallback fonts tried after the built-in fallback list.
+    pub extra_fallbacks: Vec<FontSource>,
+}
+
+impl FontConfig {
+    /// The configured path (if any), then `resource_dirs`, then the usual system folders.
+    pub fn system() -> FontConfig {
+        FontConfig {
+            system_dirs: SYSTEM_FONT_DIRS.iter().map(PathBuf::from).collect(),
+            ..FontConfig::default()
+        }
+    }
+}
+
+/// One loaded face.
+#[derive(Debug, Clone)]
+pub struct Face {
+    pub source: FontSource,
+    pub(crate) font: ParsedFont,
+    pub(crate) units_per_em: f32,
+}
+
+impl Face {
+    fn load(source: &FontSource) -> Result<Face, ReceiptError> {
+        let bytes = std::fs::read(&source.path).map_err(|e| ReceiptError::FontUnreadable {
+            path: source.path.clone(),
+            reason: e.to_string(),
+        })?;
+        let mut warnings = Vec::new();
+        let font =
+            ParsedFont::from_bytes(&bytes, source.index, &mut warnings).ok_or_else(|| {
+                ReceiptError::FontUnreadable {
+                    path: source.path.clone(),
+                    reason: format!("第{}个字形无法解析", source.index),
+                }
+            })?;
+        let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+        Ok(Face {
+            source: source.clone(),
+            font,
+            units_per_em,
+        })
+    }
+
+    /// The glyph id of `c`, if this face has one.
+    pub fn glyph(&self, c: char) -> Option<u16> {
+        self.font
+            .lookup_glyph_index(u32::from(c))
+            .filter(|g| *g != 0)
+    }
+
+    /// Advance width of glyph `gid` in em.
+    pub(crate) fn advance_em(&self, gid: u16) -> f32 {
+        f32::from(self.font.get_horizontal_advance(gid)) / self.units_per_em
+    }
+}
+
+/// The font chain every voucher is drawn with. Build once (`FontSet::load`), reuse for every
+/// voucher.
+#[derive(Debug, Clone)]
+pub struct FontSet {
+    faces: Vec<Face>,
+}
+
+impl FontSet {
+    /// Find and load the primary face and every fallback that exists.
+    pub fn load(config: &FontConfig) -> Result<FontSet, ReceiptError> {
+        let started = std::time::Instant::now();
+        let mut searched = Vec::new();
+        let mut primary = None;
+        if let Some(src) = &config.configured {
+            searched.push(src.path.display().to_string());
+            match Face::load(src) {
+                Ok(face) => primary = Some(face),
+                Err(e) => {
+                    warn!(path = %src.path.display(), error = %e, "configured font unusable; searching further")
+                }
+            }
+        }
+        let dirs: Vec<&Path> = config
+            .resource_dirs
+            .iter()
+            .chain(config.system_dirs.iter())
+            .map(PathBuf::as_path)
+            .collect();
+        if primary.is_none() {
+            primary = first_loadable(&dirs, PRIMARY_CANDIDATES, &mut searched);
+        }
+        let Some(primary) = primary else {
+            return Err(ReceiptError::FontNotFound { searched });
+        };
+        let mut faces = vec![primary];
+        for (name, index) in FALLBACK_CANDIDATES {
+            if let Some(face) = first_loadable(&dirs, &[(name, *index)], &mut searched) {
+                faces.push(face);
+            }
+        }
+        for src in &config.extra_fallbacks {
+            match Face::load(src) {
+                Ok(face) => faces.push(face),
+                Err(e) => warn!(path = %src.path.display(), error = %e, "fallback font unusable"),
+            }
+        }
+        info!(
+            faces = ?faces.iter().map(|f| f.source.path.display().to_string()).collect::<Vec<_>>(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "voucher fonts loaded"
+        );
+        Ok(FontSet { faces })
+    }
+
+    /// A set from explicit sources, in chain order (the first is the primary).
+    pub fn from_sources(sources: &[FontSource]) -> Result<FontSet, ReceiptError> {
+        let faces = sources
+            .iter()
+            .map(Face::load)
+            .collect::<Result<Vec<_>, _>>()?;
+        if faces.is_empty() {
+            return Err(ReceiptError::FontNotFound {
+                searched: Vec::new(),
+            });
+        }
+        Ok(FontSet { faces })
+    }
+
+    /// The faces in chain order.
+    pub fn faces(&self) -> &[Face] {
+        &self.faces
+    }
+
+    /// The first face in the chain that has `c`, with its glyph id.
+    pub fn face_for(&self, c: char) -> Option<(usize, u16)> {
+        self.faces
+            .iter()
+            .enumerate()
+            .find_map(|(i, f)| f.glyph(c).map(|g| (i, g)))
+    }
+
+    /// Advance of `c` in em (a missing glyph counts as one em).
+    pub(crate) fn advance_em(&self, c: char) -> f32 {
+        match self.face_for(c) {
+            Some((i, g)) => self.faces[i].advance_em(g),
+            None => 1.0,
+        }
+    }
+}
+
+fn first_loadable(
+    dirs: &[&Path],
+    candidates: &[(&str, usize)],
+    searched: &mut Vec<String>,
+) -> Option<Face> {
+    for dir in dirs {
+        let shown = dir.display().to_string();
+        if !searched.contains(&shown) {
+            searched.push(shown);
+        }
+        for (name, index) in candidates {
+            let path = dir.join(name);
+            if !path.is_file() {
+                continue;
+            }
+            match Face::load(&FontSource::new(&path, *index)) {
+                Ok(face) => return Some(face),
+                Err(e) => warn!(path = %path.display(), error = %e, "font unusable"),
+            }
+        }
+    }
+    None
+}
