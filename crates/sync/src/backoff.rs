@@ -17,9 +17,7 @@ pub const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
 /// The randomness is passed in so tests can pin it; the engine draws it from a fresh RNG.
 pub fn retry_delay(failures: u32, retry_after: Option<Duration>, unit_random: f64) -> Duration {
     let exponent = failures.saturating_sub(1).min(20);
-    let ceiling = BASE_DELAY
-        .saturating_mul(1u32 << exponent)
-        .min(MAX_DELAY);
+    let ceiling = BASE_DELAY.saturating_mul(1u32 << exponent).min(MAX_DELAY);
     let unit = if unit_random.is_finite() {
         unit_random.clamp(0.0, 1.0)
     } else {
@@ -50,10 +48,16 @@ mod tests {
 
     #[test]
     fn ceiling_doubles_and_caps_at_fifteen_minutes() {
-        assert_eq!(retry_delay(1, None, 0.999_999), Duration::from_secs(2).mul_f64(0.999_999));
+        assert_eq!(
+            retry_delay(1, None, 0.999_999),
+            Duration::from_secs(2).mul_f64(0.999_999)
+        );
         assert_eq!(retry_delay(2, None, 0.5), Duration::from_secs(2));
         assert_eq!(retry_delay(3, None, 0.5), Duration::from_secs(4));
-        assert_eq!(retry_delay(40, None, 0.999_999), MAX_DELAY.mul_f64(0.999_999));
+        assert_eq!(
+            retry_delay(40, None, 0.999_999),
+            MAX_DELAY.mul_f64(0.999_999)
+        );
         for failures in 1..200 {
             assert!(retry_delay(failures, None, 0.999_999) <= MAX_DELAY);
         }
@@ -83,9 +87,15 @@ mod tests {
     #[test]
     fn retry_after_in_both_forms() {
         let now = std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(parse_retry_after(" 30 ", now), Some(Duration::from_secs(30)));
+        assert_eq!(
+            parse_retry_after(" 30 ", now),
+            Some(Duration::from_secs(30))
+        );
         let later = httpdate::fmt_http_date(now + Duration::from_secs(90));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(90)));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(90))
+        );
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(90));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);

@@ -46,6 +46,19 @@ impl ServerClient {
         self.base.as_str()
     }
 
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The absolute URL of an API path such as `/v1/ops?x=1`.
+    pub(crate) fn url(&self, path_and_query: &str) -> String {
+        format!(
+            "{}{}",
+            self.base.as_str().trim_end_matches('/'),
+            path_and_query
+        )
+    }
+
     /// `GET /healthz`, timed.
     pub async fn probe(&self) -> Result<Probe, SyncError> {
         let started = Instant::now();

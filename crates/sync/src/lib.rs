@@ -8,6 +8,9 @@ pub mod backoff;
 mod client;
 pub mod clock;
 mod error;
+pub mod ports;
+pub mod round;
+pub mod transport;
 
 pub use client::{Probe, ServerClient};
 pub use error::SyncError;
