@@ -7,9 +7,11 @@
 pub mod backoff;
 mod client;
 pub mod clock;
+pub mod engine;
 mod error;
 pub mod ports;
 pub mod round;
+pub mod status;
 pub mod transport;
 
 pub use client::{Probe, ServerClient};

@@ -1,0 +1,215 @@
+//! The scheduler: runs sync rounds for as long as the app runs, never waiting on a clerk action
+//! to recover (ARCHITECTURE.md §5.2). After every round the timer is re-armed: soon after a failure
+//! (exponential backoff with full jitter), at the idle poll interval after success. A trigger —
+//! a new local write, the network coming back, or "sync now" — runs a round at once.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::Utc;
+use onestop_protocol::ApiError;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+
+use crate::backoff::retry_delay;
+use crate::clock::is_skewed;
+use crate::round::{run_round, RoundEnd, RoundParts};
+use crate::status::SyncStatus;
+
+/// Re-authenticates after a 401 (a new session for the clerk); true when it worked.
+pub trait Reauthenticate: Send + Sync + 'static {
+    fn reauthenticate(&self) -> Pin<Box<dyn Future<Output = bool> + Send + '_>>;
+}
+
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// With nothing to push, poll the change log this often.
+    pub idle_poll: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            idle_poll: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A running engine. Dropping it stops the background task.
+pub struct SyncEngine {
+    trigger: Arc<Notify>,
+    status: watch::Receiver<SyncStatus>,
+    task: JoinHandle<()>,
+}
+
+impl SyncEngine {
+    /// Starts the engine on the current tokio runtime; the first round runs at once.
+    pub fn spawn(parts: RoundParts, config: EngineConfig, reauth: Arc<dyn Reauthenticate>) -> Self {
+        let trigger = Arc::new(Notify::new());
+        let (tx, status) = watch::channel(SyncStatus::default());
+        let task = tokio::spawn(run(parts, config, reauth, Arc::clone(&trigger), tx));
+        Self {
+            trigger,
+            status,
+            task,
+        }
+    }
+
+    /// Run a round now (or right after the one in progress).
+    pub fn trigger(&self) {
+        self.trigger.notify_one();
+    }
+
+    pub fn status(&self) -> watch::Receiver<SyncStatus> {
+        self.status.clone()
+    }
+}
+
+impl Drop for SyncEngine {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn run(
+    parts: RoundParts,
+    config: EngineConfig,
+    reauth: Arc<dyn Reauthenticate>,
+    trigger: Arc<Notify>,
+    tx: watch::Sender<SyncStatus>,
+) {
+    let mut failures: u32 = 0;
+    let mut jitter = SplitMix::seeded();
+    loop {
+        refresh_queue(&parts, &tx).await;
+        tx.send_modify(|s| s.running = true);
+        let end = run_round(&parts, || reauth.reauthenticate()).await;
+        let after = settle(end, &mut failures, &mut jitter, &config);
+        let next = Utc::now() + chrono::Duration::from_std(after.wait).unwrap_or_default();
+        tx.send_modify(|s| {
+            if let Some(online) = after.online {
+                s.online = online;
+            }
+            if after.success {
+                s.last_success_at = Some(Utc::now());
+            }
+            s.last_error = after.error;
+            if let Some(notices) = after.notices {
+                s.notices = notices;
+            }
+            if let Some(off) = after.clock_offset_secs {
+                s.clock_offset_secs = Some(off);
+                s.clock_skewed = is_skewed(off);
+            }
+            s.running = false;
+            s.failures = failures;
+            s.next_attempt_at = Some(next);
+        });
+        refresh_queue(&parts, &tx).await;
+        tokio::select! {
+            _ = tokio::time::sleep(after.wait) => {}
+            _ = trigger.notified() => {}
+        }
+    }
+}
+
+/// What a finished round changes in the status, and how long until the next one.
+struct After {
+    wait: Duration,
+    online: Option<bool>,
+    success: bool,
+    error: Option<ApiError>,
+    notices: Option<Vec<String>>,
+    clock_offset_secs: Option<i64>,
+}
+
+fn settle(
+    end: RoundEnd,
+    failures: &mut u32,
+    jitter: &mut SplitMix,
+    config: &EngineConfig,
+) -> After {
+    let mut backoff = |retry_after| {
+        *failures = failures.saturating_add(1);
+        retry_delay(*failures, retry_after, jitter.unit())
+    };
+    match end {
+        RoundEnd::Complete(report) => {
+            *failures = 0;
+            After {
+                wait: config.idle_poll,
+                online: Some(true),
+                success: true,
+                error: None,
+                notices: Some(report.notices),
+                clock_offset_secs: report.clock_offset_secs,
+            }
+        }
+        RoundEnd::Failed {
+            error,
+            retry_after,
+            report,
+        } => After {
+            wait: backoff(retry_after),
+            // Reaching the server and being told "later" still means online.
+            online: Some(report.clock_offset_secs.is_some()),
+            success: false,
+            error: Some(error.to_api_error()),
+            notices: None,
+            clock_offset_secs: report.clock_offset_secs,
+        },
+        RoundEnd::Unauthorized(report) => After {
+            wait: backoff(None),
+            online: Some(true),
+            success: false,
+            error: Some(ApiError::new(
+                "sync.unauthorized",
+                "服务器不再接受本机的登录，请重新登录后继续同步",
+            )),
+            notices: None,
+            clock_offset_secs: report.clock_offset_secs,
+        },
+        RoundEnd::Local(e) => After {
+            wait: backoff(None),
+            online: None,
+            success: false,
+            error: Some(ApiError::new("sync.local", e.to_string())),
+            notices: None,
+            clock_offset_secs: None,
+        },
+    }
+}
+
+async fn refresh_queue(parts: &RoundParts, tx: &watch::Sender<SyncStatus>) {
+    let outbox = Arc::clone(&parts.outbox);
+    if let Ok(Ok(stats)) = tokio::task::spawn_blocking(move || outbox.stats()).await {
+        tx.send_modify(|s| {
+            s.queued_ops = stats.ops;
+            s.queued_bytes = stats.bytes;
+        });
+    }
+}
+
+/// A tiny PRNG for jitter: the spread only has to differ between windows, not be secret.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn seeded() -> Self {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        Self(nanos ^ u64::from(std::process::id()).rotate_left(32))
+    }
+
+    fn unit(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

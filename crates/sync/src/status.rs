@@ -1,0 +1,42 @@
+//! The one stream of sync status the UI shows (issue: online, queue, upload, last sync, errors,
+//! clock offset). `desk` forwards it to the webview as an event.
+
+use chrono::{DateTime, Utc};
+use onestop_protocol::ApiError;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A scan on its way up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct UploadProgress {
+    pub case_id: String,
+    pub slot: String,
+    pub file_name: String,
+    pub sent_bytes: u64,
+    pub total_bytes: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncStatus {
+    /// The last round reached the server.
+    pub online: bool,
+    /// A round is running now.
+    pub running: bool,
+    pub queued_ops: u64,
+    pub queued_bytes: u64,
+    pub upload: Option<UploadProgress>,
+    #[ts(type = "string | null")]
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_error: Option<ApiError>,
+    /// Consecutive failed rounds; the backoff grows with it.
+    pub failures: u32,
+    #[ts(type = "string | null")]
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// Local clock minus server clock, seconds, from the last response's `Date`.
+    #[ts(type = "number | null")]
+    pub clock_offset_secs: Option<i64>,
+    /// The offset is beyond 5 minutes: dates on vouchers may be wrong, tell the clerk.
+    pub clock_skewed: bool,
+    /// Things the clerk should hear about from the last round ("result ready for collection").
+    pub notices: Vec<String>,
+}

@@ -1,0 +1,246 @@
+//! In-memory ports and a small protocol-shaped HTTP server for the engine's own tests.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use onestop_protocol::*;
+use onestop_sync::ports::{ChangesPort, OutboxPort, PortError, QueueStats};
+use onestop_sync::round::RoundParts;
+use onestop_sync::transport::RequestSigner;
+use onestop_sync::ServerClient;
+
+/// An outbox in memory, with the same hold-back rule as the real one.
+#[derive(Default)]
+pub struct MemOutbox {
+    pub ops: Mutex<Vec<(Op, String, Option<OpOutcome>)>>, // op, case id, outcome
+}
+
+impl MemOutbox {
+    pub fn with(cases: &[(&str, usize)]) -> Arc<Self> {
+        let out = MemOutbox::default();
+        let mut seq = 0;
+        for round in 0..cases.iter().map(|c| c.1).max().unwrap_or(0) {
+            for (case, n) in cases {
+                if round < *n {
+                    seq += 1;
+                    let op = Op::new(
+                        "dev-1",
+                        seq,
+                        format!("op-{seq}"),
+                        op_kind::CASE_SNAPSHOT,
+                        serde_json::json!({"case": case, "n": round}),
+                    );
+                    out.ops.lock().unwrap().push((op, case.to_string(), None));
+                }
+            }
+        }
+        Arc::new(out)
+    }
+
+    pub fn outcome(&self, seq: u64) -> Option<OpOutcome> {
+        self.ops
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|o| o.0.seq == seq)
+            .and_then(|o| o.2)
+    }
+}
+
+impl OutboxPort for MemOutbox {
+    fn next_batch(&self, limit: usize) -> Result<Vec<Op>, PortError> {
+        let ops = self.ops.lock().unwrap();
+        let held: Vec<&String> = ops
+            .iter()
+            .filter(|o| o.2 == Some(OpOutcome::Rejected))
+            .map(|o| &o.1)
+            .collect();
+        Ok(ops
+            .iter()
+            .filter(|o| o.2.is_none() && !held.contains(&&o.1))
+            .take(limit)
+            .map(|o| o.0.clone())
+            .collect())
+    }
+    fn record_results(&self, results: &[OpResult]) -> Result<(), PortError> {
+        let mut ops = self.ops.lock().unwrap();
+        for r in results {
+            if let Some(o) = ops.iter_mut().find(|o| o.0.seq == r.seq) {
+                o.2 = Some(r.outcome);
+            }
+        }
+        Ok(())
+    }
+    fn stats(&self) -> Result<QueueStats, PortError> {
+        let ops = self.ops.lock().unwrap();
+        Ok(QueueStats {
+            ops: ops.iter().filter(|o| o.2.is_none()).count() as u64,
+            bytes: 0,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct MemChanges {
+    pub cursor: Mutex<u64>,
+    pub seen: Mutex<Vec<u64>>,
+    pub resets: Mutex<u32>,
+}
+
+impl ChangesPort for MemChanges {
+    fn cursor(&self) -> Result<u64, PortError> {
+        Ok(*self.cursor.lock().unwrap())
+    }
+    fn apply_page(&self, page: &ChangesPage) -> Result<Vec<String>, PortError> {
+        self.seen
+            .lock()
+            .unwrap()
+            .extend(page.changes.iter().map(|c| c.seq));
+        *self.cursor.lock().unwrap() = page.next_cursor;
+        Ok(page
+            .changes
+            .iter()
+            .map(|c| format!("{} {}", c.case_id, c.kind))
+            .collect())
+    }
+    fn reset_cursor(&self) -> Result<(), PortError> {
+        *self.cursor.lock().unwrap() = 0;
+        *self.resets.lock().unwrap() += 1;
+        Ok(())
+    }
+}
+
+pub struct NoAuth;
+impl RequestSigner for NoAuth {
+    fn headers(&self, _: &str, _: &str, _: &[u8]) -> Vec<(String, String)> {
+        vec![]
+    }
+}
+
+/// The test server's behaviour knobs and memory.
+#[derive(Default)]
+pub struct Srv {
+    pub max_batch: usize,
+    pub conflict_seq: Option<u64>,
+    pub fail_first_pushes: u32,
+    pub gone_once: bool,
+    pub stored: BTreeMap<u64, String>,
+    pub changes: u64,
+}
+
+pub type Shared = Arc<Mutex<Srv>>;
+
+async fn ops(State(s): State<Shared>, Json(req): Json<PushRequest>) -> Response {
+    let mut s = s.lock().unwrap();
+    if s.fail_first_pushes > 0 {
+        s.fail_first_pushes -= 1;
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [("retry-after", "7")],
+            "busy",
+        )
+            .into_response();
+    }
+    if s.max_batch > 0 && req.ops.len() > s.max_batch {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(ApiError::new("http.payload_too_large", "请求内容过大")),
+        )
+            .into_response();
+    }
+    if let Some(bad) = s.conflict_seq {
+        if req.ops.iter().any(|o| o.seq == bad) {
+            return (
+                StatusCode::CONFLICT,
+                Json(ApiError::new("ops.seq_conflict", "序号冲突")),
+            )
+                .into_response();
+        }
+    }
+    let mut results = vec![];
+    for op in &req.ops {
+        let outcome = if s.stored.contains_key(&op.seq) {
+            OpOutcome::Replayed
+        } else {
+            OpOutcome::Applied
+        };
+        s.stored.insert(op.seq, op.sha256.clone());
+        results.push(OpResult {
+            seq: op.seq,
+            op_id: op.op_id.clone(),
+            outcome,
+            error: None,
+        });
+    }
+    let acked_seq = req.ops.iter().map(|o| o.seq).max().unwrap_or(0);
+    Json(PushResponse { acked_seq, results }).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct After {
+    after: u64,
+    limit: u64,
+}
+
+async fn changes(State(s): State<Shared>, Query(q): Query<After>) -> Response {
+    let mut s = s.lock().unwrap();
+    if s.gone_once && q.after > 0 {
+        s.gone_once = false;
+        return (
+            StatusCode::GONE,
+            Json(ApiError::new("changes.gone", "游标已过期")),
+        )
+            .into_response();
+    }
+    let end = (q.after + q.limit).min(s.changes);
+    let page = ChangesPage {
+        changes: (q.after + 1..=end)
+            .map(|seq| Change {
+                seq,
+                case_id: format!("c{seq}"),
+                kind: "case.status".into(),
+                payload: serde_json::json!({}),
+                at: chrono::Utc::now(),
+            })
+            .collect(),
+        next_cursor: end,
+        has_more: end < s.changes,
+    };
+    Json(page).into_response()
+}
+
+pub async fn start(srv: Srv) -> (Shared, ServerClient) {
+    let shared = Arc::new(Mutex::new(srv));
+    let app = Router::new()
+        .route("/v1/ops", post(ops))
+        .route("/v1/changes", get(changes))
+        .with_state(Arc::clone(&shared));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (
+        shared,
+        ServerClient::new(&url, Duration::from_secs(5)).unwrap(),
+    )
+}
+
+pub fn parts(client: ServerClient, outbox: Arc<MemOutbox>, changes: Arc<MemChanges>) -> RoundParts {
+    RoundParts {
+        client,
+        outbox,
+        changes,
+        signer: Arc::new(NoAuth),
+    }
+}
+
+pub async fn no_reauth() -> bool {
+    false
+}
