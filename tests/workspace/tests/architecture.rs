@@ -36,6 +36,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ),
         ("onestop-app", &["onestop-desk"][..]),
         ("onestop-e2e", &["onestop-protocol", "onestop-domain"][..]),
+        ("onestop-chaos", &[][..]),
         ("onestop-workspace-tests", &[][..]),
     ])
 }

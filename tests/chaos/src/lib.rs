@@ -1,0 +1,256 @@
+//! A TCP proxy that sits between sync clients and the real server and misbehaves on purpose,
+//! the way township networks do (issue: the chaos test). Every decision comes from a seeded
+//! generator, so a failing run can be replayed with its seed.
+//!
+//! Faults, switchable while traffic flows:
+//! - `cut_probability`: a connection is cut after a random number of bytes (either direction);
+//! - `latency`: every chunk waits this long before it is forwarded;
+//! - `blackhole`: connections are accepted and read, but nothing is forwarded or answered;
+//! - `lose_reply_probability`: the request reaches the server, which commits, and the reply is
+//!   thrown away before the client sees it.
+
+mod rng;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use rng::SplitMix;
+
+/// What the proxy does to new connections (and, for `blackhole` and `latency`, to live ones).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Faults {
+    pub cut_probability: f64,
+    /// Upper bound of the random byte offset at which a cut happens.
+    pub cut_within_bytes: u64,
+    pub latency: Duration,
+    pub blackhole: bool,
+    pub lose_reply_probability: f64,
+}
+
+impl Faults {
+    pub fn none() -> Self {
+        Self::default()
+    }
+}
+
+/// Counters, to show a run really was hostile.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub connections: AtomicU64,
+    pub cuts: AtomicU64,
+    pub lost_replies: AtomicU64,
+    pub blackholed: AtomicU64,
+}
+
+pub struct ChaosProxy {
+    addr: SocketAddr,
+    faults: watch::Sender<Faults>,
+    stats: Arc<Stats>,
+    task: JoinHandle<()>,
+}
+
+impl ChaosProxy {
+    /// Listens on 127.0.0.1:0 and forwards to `upstream`.
+    pub async fn start(upstream: SocketAddr, seed: u64) -> std::io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let (faults, rx) = watch::channel(Faults::none());
+        let stats = Arc::new(Stats::default());
+        let rng = Arc::new(Mutex::new(SplitMix::new(seed)));
+        let task = tokio::spawn(accept_loop(listener, upstream, rx, Arc::clone(&stats), rng));
+        Ok(Self {
+            addr,
+            faults,
+            stats,
+            task,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn set(&self, faults: Faults) {
+        self.faults.send_replace(faults);
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+}
+
+impl Drop for ChaosProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    upstream: SocketAddr,
+    faults: watch::Receiver<Faults>,
+    stats: Arc<Stats>,
+    rng: Arc<Mutex<SplitMix>>,
+) {
+    loop {
+        let Ok((client, _)) = listener.accept().await else {
+            continue;
+        };
+        stats.connections.fetch_add(1, Ordering::Relaxed);
+        let plan = {
+            let f = faults.borrow().clone();
+            let mut r = rng.lock().unwrap_or_else(|p| p.into_inner());
+            Plan::draw(&f, &mut r)
+        };
+        tokio::spawn(serve(
+            client,
+            upstream,
+            plan,
+            faults.clone(),
+            Arc::clone(&stats),
+        ));
+    }
+}
+
+/// The fate of one connection, drawn when it is accepted.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    /// Cut after this many bytes in total (both directions), if any.
+    cut_at: Option<u64>,
+    lose_reply: bool,
+}
+
+impl Plan {
+    fn draw(f: &Faults, r: &mut SplitMix) -> Plan {
+        let cut = r.unit() < f.cut_probability;
+        let cut_at = cut.then(|| r.below(f.cut_within_bytes.max(1)));
+        let lose_reply = r.unit() < f.lose_reply_probability;
+        Plan { cut_at, lose_reply }
+    }
+}
+
+async fn serve(
+    mut client: TcpStream,
+    upstream: SocketAddr,
+    plan: Plan,
+    faults: watch::Receiver<Faults>,
+    stats: Arc<Stats>,
+) {
+    if faults.borrow().blackhole {
+        stats.blackholed.fetch_add(1, Ordering::Relaxed);
+        // Read and drop until the black hole closes; the client's own timeout decides when it
+        // gives up, exactly as with a dead link.
+        let mut buf = [0u8; 16 * 1024];
+        let mut rx = faults.clone();
+        loop {
+            tokio::select! {
+                n = client.read(&mut buf) => if matches!(n, Ok(0) | Err(_)) { return },
+                changed = rx.changed() => if changed.is_err() || !rx.borrow().blackhole { return },
+            }
+        }
+    }
+    let Ok(server) = TcpStream::connect(upstream).await else {
+        return;
+    };
+    let (mut cr, mut cw) = client.into_split();
+    let (mut sr, mut sw) = server.into_split();
+    let budget = Arc::new(Mutex::new(plan.cut_at));
+    let cut = Arc::new(tokio::sync::Notify::new());
+
+    let up = {
+        let (budget, cut, faults, stats) = (
+            Arc::clone(&budget),
+            Arc::clone(&cut),
+            faults.clone(),
+            Arc::clone(&stats),
+        );
+        async move {
+            let mut buf = vec![0u8; 16 * 1024];
+            loop {
+                let n = match cr.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                let delay = faults.borrow().latency;
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                let n = take_budget(&budget, n);
+                if sw.write_all(&buf[..n]).await.is_err() {
+                    break;
+                }
+                if is_spent(&budget) {
+                    stats.cuts.fetch_add(1, Ordering::Relaxed);
+                    cut.notify_waiters();
+                    break;
+                }
+            }
+            let _ = sw.shutdown().await;
+        }
+    };
+    let down = {
+        let (budget, faults, stats) = (Arc::clone(&budget), faults.clone(), Arc::clone(&stats));
+        async move {
+            let mut buf = vec![0u8; 16 * 1024];
+            loop {
+                let n = match sr.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                if plan.lose_reply {
+                    // The server has the whole request and answered: it committed. The client
+                    // never hears it.
+                    stats.lost_replies.fetch_add(1, Ordering::Relaxed);
+                    break;
+                }
+                let delay = faults.borrow().latency;
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                let n = take_budget(&budget, n);
+                if cw.write_all(&buf[..n]).await.is_err() {
+                    break;
+                }
+                if is_spent(&budget) {
+                    stats.cuts.fetch_add(1, Ordering::Relaxed);
+                    break;
+                }
+            }
+            let _ = cw.shutdown().await;
+        }
+    };
+    // Whichever direction ends (a cut, a lost reply, a close) ends the connection.
+    tokio::select! {
+        _ = up => {},
+        _ = down => {},
+        _ = cut.notified() => {},
+    }
+}
+
+/// Takes up to `n` bytes from the cut budget; returns how many may be forwarded.
+fn take_budget(budget: &Mutex<Option<u64>>, n: usize) -> usize {
+    let mut b = budget.lock().unwrap_or_else(|p| p.into_inner());
+    match b.as_mut() {
+        None => n,
+        Some(left) => {
+            let allowed = (*left).min(n as u64);
+            *left -= allowed;
+            allowed as usize
+        }
+    }
+}
+
+fn is_spent(budget: &Mutex<Option<u64>>) -> bool {
+    matches!(*budget.lock().unwrap_or_else(|p| p.into_inner()), Some(0))
+}
