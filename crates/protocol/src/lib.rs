@@ -4,18 +4,28 @@
 //! in `onestop-domain`, whose types the payloads reuse). Changing a type here changes the protocol,
 //! so every type is frozen by a golden test in `tests/golden/`.
 
+mod auth;
 mod case;
+mod enrol;
 mod error;
 mod meta;
 mod sync;
+mod workflow;
 
+pub use auth::{
+    signing, CreateUserRequest, LoginRequest, LoginResponse, PasswordVerifier, UserInfo,
+};
 pub use case::{
     ApplicantKind, ApplicantRecord, AttachmentRef, CaseSnapshot, MaterialReceipt, ProxyRecord,
     TimelineEntry,
 };
+pub use enrol::{EnrollRequest, EnrollResponse, EnrolmentCode, EnrolmentCodeRequest};
 pub use error::{ApiError, ErrorCode};
 pub use meta::{Health, Meta, API_VERSION};
 pub use sync::{
     op_hash, op_kind, Change, ChangesPage, Op, OpOutcome, OpResult, PushRequest, PushResponse,
     MAX_OPS_PER_PUSH,
+};
+pub use workflow::{
+    change_kind, CaseActionRequest, CaseConfirmed, CaseStatusChanged, CaseView, Inbox, InboxEntry,
 };

@@ -42,6 +42,16 @@ enum Command {
     Migrate,
     /// Publish a catalogue edition from a JSON file (idempotent: the same content is kept once).
     ImportCatalogue { file: std::path::PathBuf },
+    /// Create the first administrator of a county; the password is read from
+    /// `ONESTOP_ADMIN_PASSWORD`.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        county: String,
+        #[arg(long, default_value = "系统管理员")]
+        display_name: String,
+    },
 }
 
 #[tokio::main]
@@ -66,11 +76,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let config = ServerConfig {
-        database: cli.database,
-        listen: cli.listen,
-        body_limit: cli.body_limit,
-    };
+    let mut config = ServerConfig::new(cli.database, cli.listen);
+    config.body_limit = cli.body_limit;
     let store = store::open(&config.database)
         .await
         .map_err(|e| e.to_string())?;
@@ -80,13 +87,43 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
     match cli.command {
         Command::Migrate => Ok(()),
+        Command::CreateAdmin {
+            username,
+            county,
+            display_name,
+        } => {
+            let password = std::env::var("ONESTOP_ADMIN_PASSWORD")
+                .map_err(|_| "请在环境变量 ONESTOP_ADMIN_PASSWORD 中提供密码".to_string())?;
+            let req = onestop_protocol::CreateUserRequest {
+                username,
+                display_name,
+                password,
+                role: onestop_domain::lifecycle::Role::Administrator,
+                county_code: county,
+                department: None,
+                window_id: None,
+            };
+            let user =
+                onestop_server::api::users::create(store.as_ref(), config.password_cost, req)
+                    .await
+                    .map_err(|e| e.error.message)?;
+            println!("已创建管理员 {}", user.username);
+            Ok(())
+        }
         Command::ImportCatalogue { file } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| format!("无法读取 {}：{e}", file.display()))?;
             let edition = catalogue_import::prepare(&text).map_err(|e| match e {
                 CatalogueError::Invalid { problems } => {
-                    let list: Vec<String> = problems.iter().map(|p| format!("  - {}", p.message)).collect();
-                    format!("目录有 {} 处问题，未发布：\n{}", list.len(), list.join("\n"))
+                    let list: Vec<String> = problems
+                        .iter()
+                        .map(|p| format!("  - {}", p.message))
+                        .collect();
+                    format!(
+                        "目录有 {} 处问题，未发布：\n{}",
+                        list.len(),
+                        list.join("\n")
+                    )
                 }
                 other => other.to_string(),
             })?;
@@ -113,7 +150,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("无法监听 {}：{e}", config.listen))?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             tracing::info!(%addr, store = store.kind().as_str(), "listening");
-            let app = router(AppState { store }, config.body_limit);
+            let app = router(AppState::new(store, config));
             axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown_signal())
                 .await

@@ -47,7 +47,26 @@ async fn openapi_document_parses_and_lists_every_route() {
         .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
-    for route in ["/healthz", "/v1/meta", "/v1/catalogue", "/openapi.json"] {
+    for route in [
+        "/healthz",
+        "/v1/meta",
+        "/v1/catalogue",
+        "/openapi.json",
+        "/v1/admin/enrolment-codes",
+        "/v1/admin/users",
+        "/v1/admin/catalogue",
+        "/v1/enroll",
+        "/v1/auth/login",
+        "/v1/auth/logout",
+        "/v1/auth/me",
+        "/v1/users",
+        "/v1/windows",
+        "/v1/ops",
+        "/v1/changes",
+        "/v1/inbox",
+        "/v1/cases/{case_id}",
+        "/v1/cases/{case_id}/actions",
+    ] {
         assert!(paths.contains_key(route), "{route} missing from {paths:?}");
     }
     assert!(doc["components"]["schemas"]["ApiError"].is_object());

@@ -32,9 +32,144 @@ async fn catalogue_publish_is_idempotent(store: &Arc<dyn Store>) {
     assert_eq!(current.item_count, edition.item_count);
 }
 
+async fn enrolment_hands_out_unique_terminals_and_spends_codes(store: &Arc<dyn Store>) {
+    use onestop_server::store::{EnrolFailure, WindowRow};
+    let now = chrono::Utc::now();
+    let mut terminals = Vec::new();
+    for i in 0..3 {
+        let w = WindowRow {
+            window_id: format!("w{i}"),
+            county_code: "990101".into(),
+            level: "county".into(),
+            name: format!("窗口{i}"),
+            parent_window_id: None,
+        };
+        let hash = format!("code{i}");
+        store
+            .create_enrolment(&w, &hash, now + chrono::Duration::hours(1), "admin")
+            .await
+            .unwrap();
+        let d = store
+            .enroll(&hash, &format!("d{i}"), &[7; 32], now)
+            .await
+            .unwrap()
+            .unwrap();
+        terminals.push(d.terminal_code);
+        assert_eq!(
+            store.enroll(&hash, "dx", &[7; 32], now).await.unwrap(),
+            Err(EnrolFailure::CodeUsed)
+        );
+    }
+    assert_eq!(terminals, [1, 2, 3]);
+    assert_eq!(
+        store.enroll("nope", "dy", &[7; 32], now).await.unwrap(),
+        Err(EnrolFailure::UnknownCode)
+    );
+    let w = WindowRow {
+        window_id: "old".into(),
+        county_code: "990101".into(),
+        level: "county".into(),
+        name: "旧".into(),
+        parent_window_id: None,
+    };
+    store
+        .create_enrolment(&w, "expired", now - chrono::Duration::hours(1), "admin")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.enroll("expired", "dz", &[7; 32], now).await.unwrap(),
+        Err(EnrolFailure::CodeExpired)
+    );
+    let t = now.timestamp();
+    assert!(store
+        .use_nonce("d0", "n-0000000000000001", t, t - 600)
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .use_nonce("d0", "n-0000000000000001", t, t - 600)
+            .await
+            .unwrap(),
+        "a nonce is used once"
+    );
+    assert!(
+        store
+            .use_nonce("d1", "n-0000000000000001", t, t - 600)
+            .await
+            .unwrap(),
+        "per device"
+    );
+}
+
+async fn ingest_replays_and_conflicts(store: &Arc<dyn Store>) {
+    use onestop_protocol::{ApiError, OpOutcome};
+    use onestop_server::store::{Effect, PreparedOp, StoreError};
+    let device = store.device("d0").await.unwrap().unwrap();
+    let op = |seq: u64, sha: &str, effect: Effect| PreparedOp {
+        seq,
+        op_id: format!("op{seq}"),
+        kind: "applicant.upsert".into(),
+        sha256: sha.into(),
+        effect,
+    };
+    let reject = || Effect::Reject(ApiError::new("id.bad_check", "校验位错误"));
+    let now = chrono::Utc::now();
+    let r = store
+        .ingest(
+            &device,
+            vec![op(1, "a", reject()), op(3, "c", reject())],
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.acked_seq, 1, "seq 2 is missing, so only 1 is acked");
+    let r = store
+        .ingest(
+            &device,
+            vec![op(2, "b", reject()), op(1, "a", reject())],
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.acked_seq, 3);
+    assert_eq!(
+        r.results[1].outcome,
+        OpOutcome::Rejected,
+        "the stored result again"
+    );
+    assert_eq!(r.results[1].error.as_ref().unwrap().code, "id.bad_check");
+    let err = store
+        .ingest(
+            &device,
+            vec![op(4, "d", reject()), op(2, "other", reject())],
+            now,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::SeqConflict { seq: 2, .. }),
+        "{err:?}"
+    );
+    let r = store
+        .ingest(&device, vec![op(4, "d2", reject())], now)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.results[0].outcome,
+        OpOutcome::Rejected,
+        "seq 4 of the refused push was not kept"
+    );
+    assert_eq!(r.acked_seq, 4);
+    let page = store.changes(&device.window_id, 0, 10).await.unwrap();
+    assert!(page.changes.is_empty() && page.next_cursor == 0 && !page.has_more);
+    assert_eq!(store.change_log_head().await.unwrap(), 0);
+}
+
 async fn all_stories(store: Arc<dyn Store>) {
     migrations_are_idempotent(&store).await;
     catalogue_publish_is_idempotent(&store).await;
+    enrolment_hands_out_unique_terminals_and_spends_codes(&store).await;
+    ingest_replays_and_conflicts(&store).await;
 }
 
 #[tokio::test]

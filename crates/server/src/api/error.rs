@@ -19,6 +19,22 @@ impl AppError {
     pub fn new(status: StatusCode, error: ApiError) -> Self {
         Self { status, error }
     }
+
+    pub fn bad_request(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, ApiError::new(code, message))
+    }
+
+    pub fn unprocessable(error: ApiError) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, error)
+    }
+
+    pub fn not_found(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, ApiError::new(code, message))
+    }
+
+    pub fn conflict(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, ApiError::new(code, message))
+    }
 }
 
 impl IntoResponse for AppError {
@@ -32,7 +48,11 @@ impl IntoResponse for AppError {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
-        AppError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_api_error())
+        let status = match e {
+            StoreError::SeqConflict { .. } | StoreError::Conflict { .. } => StatusCode::CONFLICT,
+            _ => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        AppError::new(status, e.to_api_error())
     }
 }
 

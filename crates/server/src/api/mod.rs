@@ -1,19 +1,30 @@
-//! The HTTP API: routes, the error mapping and the OpenAPI document.
+//! The HTTP API: routes, authentication, the error mapping and the OpenAPI document.
 
+mod admin_catalogue;
+pub mod auth;
+mod cases;
 mod catalogue;
+mod changes;
+mod enrol;
 mod error;
 mod health;
+mod json;
 mod meta;
 mod openapi;
+mod ops;
+pub mod users;
 
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post, put};
 use axum::{middleware, Router};
+use onestop_domain::calendar::WorkCalendar;
 use tower_http::trace::TraceLayer;
 
+use crate::catalogue_cache::CatalogueCache;
 use crate::store::Store;
+use crate::ServerConfig;
 
 pub use error::AppError;
 pub use openapi::ApiDoc;
@@ -22,16 +33,49 @@ pub use openapi::ApiDoc;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    pub config: Arc<ServerConfig>,
+    pub calendar: Arc<WorkCalendar>,
+    pub catalogues: Arc<CatalogueCache>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Self {
+        AppState {
+            store,
+            config: Arc::new(config),
+            calendar: Arc::new(WorkCalendar::default_cn()),
+            catalogues: Arc::new(CatalogueCache::default()),
+        }
+    }
 }
 
 /// Builds the whole application. Tests call this with a store of their own on port 0.
-pub fn router(state: AppState, body_limit: usize) -> Router {
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.body_limit;
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/v1/meta", get(meta::meta))
         .route("/v1/catalogue", get(catalogue::current))
         .route("/openapi.json", get(openapi::document))
+        .route("/v1/admin/enrolment-codes", post(enrol::create_code))
+        .route("/v1/admin/users", post(users::create_user))
+        .route("/v1/admin/catalogue", put(admin_catalogue::publish))
+        .route("/v1/enroll", post(enrol::enroll))
+        .route("/v1/auth/login", post(users::login))
+        .route("/v1/auth/logout", post(users::logout))
+        .route("/v1/auth/me", get(users::me))
+        .route("/v1/users", get(users::list))
+        .route("/v1/windows", get(admin_catalogue::windows))
+        .route("/v1/ops", post(ops::push))
+        .route("/v1/changes", get(changes::changes))
+        .route("/v1/inbox", get(cases::inbox))
+        .route("/v1/cases/{case_id}", get(cases::get))
+        .route("/v1/cases/{case_id}/actions", post(cases::act))
         .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(middleware::from_fn(error::json_errors))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())

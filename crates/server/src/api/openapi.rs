@@ -1,5 +1,10 @@
 use axum::Json;
-use onestop_protocol::{ApiError, Health, Meta};
+use onestop_protocol::{
+    ApiError, CaseActionRequest, CaseView, Change, ChangesPage, CreateUserRequest, EnrollRequest,
+    EnrollResponse, EnrolmentCode, EnrolmentCodeRequest, Health, Inbox, InboxEntry, LoginRequest,
+    LoginResponse, Meta, Op, OpOutcome, OpResult, PasswordVerifier, PushRequest, PushResponse,
+    UserInfo,
+};
 use utoipa::OpenApi;
 
 /// The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
@@ -7,15 +12,53 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "Onestop approval server",
-        description = "一站通 政务服务审批服务器 API"
+        description = "一站通 政务服务审批服务器 API。终端请求的签名方式见 docs/protocol.md。"
     ),
     paths(
         super::health::healthz,
         super::meta::meta,
         super::catalogue::current,
-        document
+        document,
+        super::enrol::create_code,
+        super::enrol::enroll,
+        super::users::create_user,
+        super::users::login,
+        super::users::logout,
+        super::users::me,
+        super::users::list,
+        super::admin_catalogue::publish,
+        super::admin_catalogue::windows,
+        super::ops::push,
+        super::changes::changes,
+        super::cases::inbox,
+        super::cases::get,
+        super::cases::act,
     ),
-    components(schemas(ApiError, Health, Meta))
+    components(schemas(
+        ApiError,
+        Health,
+        Meta,
+        EnrolmentCodeRequest,
+        EnrolmentCode,
+        EnrollRequest,
+        EnrollResponse,
+        CreateUserRequest,
+        UserInfo,
+        LoginRequest,
+        LoginResponse,
+        PasswordVerifier,
+        PushRequest,
+        PushResponse,
+        Op,
+        OpResult,
+        OpOutcome,
+        Change,
+        ChangesPage,
+        CaseActionRequest,
+        CaseView,
+        Inbox,
+        InboxEntry
+    ))
 )]
 pub struct ApiDoc;
 

@@ -8,6 +8,12 @@ pub enum StoreError {
     Migration { name: String, reason: String },
     #[error("数据库操作失败：{0}")]
     Query(String),
+    /// The same device seq arrived with different content (§5.1: 409).
+    #[error("设备 {device_id} 的第 {seq} 号操作已用不同内容提交过，拒绝覆盖")]
+    SeqConflict { device_id: String, seq: u64 },
+    /// A unique key is taken (a username …).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
 }
 
 impl StoreError {
@@ -16,11 +22,19 @@ impl StoreError {
             StoreError::Open(_) => "server.store_open",
             StoreError::Migration { .. } => "server.store_migration",
             StoreError::Query(_) => ErrorCode::STORE,
+            StoreError::SeqConflict { .. } => "sync.seq_conflict",
+            StoreError::Conflict { code, .. } => code,
         }
     }
 
     pub fn to_api_error(&self) -> ApiError {
-        ApiError::new(self.code(), self.to_string())
+        let e = ApiError::new(self.code(), self.to_string());
+        match self {
+            StoreError::SeqConflict { device_id, seq } => {
+                e.with_details(serde_json::json!({ "device_id": device_id, "seq": seq }))
+            }
+            _ => e,
+        }
     }
 }
 
@@ -39,5 +53,11 @@ impl From<tokio_postgres::Error> for StoreError {
 impl From<deadpool_postgres::PoolError> for StoreError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
         StoreError::Query(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Query(format!("bad stored JSON: {e}"))
     }
 }

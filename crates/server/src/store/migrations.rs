@@ -9,14 +9,28 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_catalogue",
-    sql: include_str!("../../migrations/sqlite/0001_catalogue.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_catalogue",
+        sql: include_str!("../../migrations/sqlite/0001_catalogue.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_sync",
+        sql: include_str!("../../migrations/sqlite/0002_sync.sql"),
+    },
+];
 
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_catalogue",
-    sql: include_str!("../../migrations/postgres/0001_catalogue.sql"),
-}];
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_catalogue",
+        sql: include_str!("../../migrations/postgres/0001_catalogue.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_sync",
+        sql: include_str!("../../migrations/postgres/0002_sync.sql"),
+    },
+];

@@ -1,0 +1,92 @@
+//! `POST /v1/ops` (ARCHITECTURE.md §5.1).
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use chrono::Utc;
+use onestop_protocol::{op_kind, ApiError, PushRequest, PushResponse, MAX_OPS_PER_PUSH};
+
+use super::auth::{forbidden, Caller};
+use super::json::Json;
+use super::{AppError, AppState};
+use crate::ingest::{prepare, Context};
+
+/// Push a batch of ops. Each op gets its own result; only this answer counts as success.
+#[utoipa::path(
+    post,
+    path = "/v1/ops",
+    tag = "sync",
+    request_body = PushRequest,
+    responses(
+        (status = 200, description = "Every op has a durable result", body = PushResponse),
+        (status = 400, description = "Empty or oversized batch, bad JSON", body = ApiError),
+        (status = 401, description = "Unsigned request or no session", body = ApiError),
+        (status = 403, description = "An op names another device, or the role may not sync", body = ApiError),
+        (status = 409, description = "A seq was stored before with different content", body = ApiError),
+        (status = 413, description = "Body too large", body = ApiError),
+    )
+)]
+pub async fn push(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(req): Json<PushRequest>,
+) -> Result<axum::Json<PushResponse>, AppError> {
+    let (device, _user) = caller.window()?;
+    if req.ops.is_empty() || req.ops.len() > MAX_OPS_PER_PUSH {
+        return Err(AppError::bad_request(
+            "sync.batch_size",
+            format!("每次须提交 1 至 {MAX_OPS_PER_PUSH} 个操作"),
+        ));
+    }
+    if let Some(op) = req.ops.iter().find(|o| o.device_id != device.device_id) {
+        return Err(forbidden(
+            "auth.device_mismatch",
+            &format!("第 {} 号操作属于其他终端，本终端不能提交", op.seq),
+        ));
+    }
+    if req
+        .ops
+        .iter()
+        .any(|o| o.seq == 0 || i64::try_from(o.seq).is_err())
+    {
+        return Err(AppError::bad_request("sync.bad_seq", "操作序号须从 1 开始"));
+    }
+    let now = Utc::now();
+    let today = crate::today_cn(now);
+    let mut editions = HashMap::new();
+    for op in req.ops.iter().filter(|o| o.kind == op_kind::CASE_SNAPSHOT) {
+        if let Some(e) = op.payload.get("catalogue_edition").and_then(|v| v.as_str()) {
+            if !editions.contains_key(e) {
+                let c = state.catalogues.get(state.store.as_ref(), e).await?;
+                editions.insert(e.to_string(), c);
+            }
+        }
+    }
+    let prepared: Vec<_> = req
+        .ops
+        .into_iter()
+        .map(|op| {
+            let catalogue = op
+                .payload
+                .get("catalogue_edition")
+                .and_then(|v| v.as_str())
+                .and_then(|e| editions.get(e).cloned().flatten());
+            let cx = Context {
+                device,
+                catalogue,
+                calendar: &state.calendar,
+                today,
+            };
+            prepare(op, &cx)
+        })
+        .collect();
+    let count = prepared.len();
+    let response = state.store.ingest(device, prepared, now).await?;
+    let rejected = response
+        .results
+        .iter()
+        .filter(|r| r.outcome == onestop_protocol::OpOutcome::Rejected)
+        .count();
+    tracing::info!(device_id = %device.device_id, ops = count, rejected, acked_seq = response.acked_seq, "push");
+    Ok(axum::Json(response))
+}

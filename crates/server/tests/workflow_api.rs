@@ -1,0 +1,316 @@
+//! The approval work over HTTP on every store: 承办 → 审核 → 批准 → 送达 with inboxes, and a
+//! 一件事 case fanned out to its departments, concluded when every part is decided. Each action
+//! reaches the owning window through the change log.
+
+mod common;
+
+use common::*;
+use onestop_domain::lifecycle::{CaseStatus, ReviewStep, Role, Transition};
+use onestop_protocol::*;
+use reqwest::{Method, StatusCode};
+
+async fn act(
+    s: &Running,
+    token: &str,
+    device: Option<&Device>,
+    case_id: &str,
+    t: Transition,
+    part: Option<&str>,
+) -> reqwest::Response {
+    s.json(
+        Method::POST,
+        &format!("/v1/cases/{case_id}/actions"),
+        &CaseActionRequest {
+            transition: t,
+            part: part.map(Into::into),
+            expected_version: None,
+        },
+        device,
+        Some(token),
+    )
+    .await
+}
+
+async fn inbox(s: &Running, token: &str, device: Option<&Device>) -> Vec<InboxEntry> {
+    let r = s
+        .send(
+            Method::GET,
+            "/v1/inbox",
+            None,
+            device.map(Signing::now),
+            Some(token),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json::<Inbox>().await.unwrap().entries
+}
+
+async fn accept_case(s: &Running, w: &World, item_index: usize) -> CaseSnapshot {
+    let applicant_id = uuid::Uuid::now_v7().to_string();
+    let case = accepted_case(&w.device, item_index, 1, &applicant_id);
+    let r = push(
+        s,
+        w,
+        vec![
+            op(
+                &w.device,
+                1,
+                op_kind::APPLICANT_UPSERT,
+                &applicant(&applicant_id),
+            ),
+            op(&w.device, 2, op_kind::CASE_SNAPSHOT, &case),
+        ],
+    )
+    .await;
+    let res: PushResponse = r.json().await.unwrap();
+    assert!(
+        res.results.iter().all(|r| r.outcome == OpOutcome::Applied),
+        "{res:?}"
+    );
+    case
+}
+
+#[tokio::test]
+async fn handle_review_approve_deliver_with_inboxes_and_change_log() {
+    for s in servers().await {
+        let w = world(&s).await;
+        let dept = "示范县教育局";
+        for (u, step) in [
+            ("handler", ReviewStep::Handle),
+            ("reviewer", ReviewStep::Review),
+            ("signer", ReviewStep::Approve),
+        ] {
+            create_user(
+                &s,
+                &w.admin_token,
+                u,
+                Role::Approver { steps: vec![step] },
+                Some(dept),
+                None,
+            )
+            .await;
+        }
+        create_user(
+            &s,
+            &w.admin_token,
+            "other",
+            Role::Approver {
+                steps: vec![ReviewStep::Handle],
+            },
+            Some("示范县民政局"),
+            None,
+        )
+        .await;
+        let t = |u: &'static str| {
+            let s = &s;
+            async move { s.login(u, PASSWORD, None).await.token }
+        };
+        let (handler, reviewer, signer, other) = (
+            t("handler").await,
+            t("reviewer").await,
+            t("signer").await,
+            t("other").await,
+        );
+        let case = accept_case(&s, &w, 0).await;
+
+        let mine = inbox(&s, &handler, None).await;
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].case_id, case.case_id);
+        assert!(
+            inbox(&s, &other, None).await.is_empty(),
+            "another department sees nothing"
+        );
+        assert!(inbox(&s, &reviewer, None).await.is_empty());
+
+        // Out of order: the reviewer cannot act before 承办; another department cannot act at all.
+        let r = act(
+            &s,
+            &reviewer,
+            None,
+            &case.case_id,
+            Transition::Review {
+                opinion: "同意".into(),
+            },
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let r = act(
+            &s,
+            &other,
+            None,
+            &case.case_id,
+            Transition::Handle {
+                opinion: "同意".into(),
+            },
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+        for (token, t) in [
+            (
+                &handler,
+                Transition::Handle {
+                    opinion: "材料齐全".into(),
+                },
+            ),
+            (
+                &reviewer,
+                Transition::Review {
+                    opinion: "符合条件".into(),
+                },
+            ),
+            (
+                &signer,
+                Transition::Decide {
+                    approve: true,
+                    reason: String::new(),
+                    legal_basis: String::new(),
+                },
+            ),
+        ] {
+            let r = act(&s, token, None, &case.case_id, t, None).await;
+            assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+        }
+        let clerk_inbox = inbox(&s, &w.clerk_token, Some(&w.device)).await;
+        assert_eq!(clerk_inbox.len(), 1);
+        assert_eq!(clerk_inbox[0].status, CaseStatus::Approved);
+        let r = act(
+            &s,
+            &w.clerk_token,
+            Some(&w.device),
+            &case.case_id,
+            Transition::Deliver,
+            None,
+        )
+        .await;
+        let view: CaseView = r.json().await.unwrap();
+        assert_eq!(view.status, CaseStatus::Delivered);
+        assert_eq!(view.version, 4);
+
+        let mut page = ChangesPage {
+            changes: vec![],
+            next_cursor: 0,
+            has_more: false,
+        };
+        for _ in 0..50 {
+            page = s
+                .send(
+                    Method::GET,
+                    "/v1/changes?after=0&limit=100",
+                    None,
+                    Some(Signing::now(&w.device)),
+                    Some(&w.clerk_token),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            if page
+                .changes
+                .iter()
+                .filter(|c| c.kind == change_kind::CASE_STATUS)
+                .count()
+                == 4
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let statuses: Vec<_> = page
+            .changes
+            .iter()
+            .filter(|c| c.kind == change_kind::CASE_STATUS)
+            .map(|c| {
+                serde_json::from_value::<CaseStatusChanged>(c.payload.clone())
+                    .unwrap()
+                    .status
+            })
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                CaseStatus::Handled,
+                CaseStatus::Reviewed,
+                CaseStatus::Approved,
+                CaseStatus::Delivered
+            ]
+        );
+
+        // A window snapshot arriving after the server acted does not take the status back.
+        let again = op(&w.device, 3, op_kind::CASE_SNAPSHOT, &case);
+        let res: PushResponse = push(&s, &w, vec![again]).await.json().await.unwrap();
+        assert_eq!(res.results[0].outcome, OpOutcome::Applied);
+        assert_eq!(
+            s.store.case(&case.case_id).await.unwrap().unwrap().status,
+            "delivered"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_bundle_fans_out_and_concludes_when_every_part_is_decided() {
+    for s in servers().await {
+        let w = world(&s).await;
+        let bundle = item(15);
+        assert!(bundle.is_bundle());
+        let case = accept_case(&s, &w, 15).await;
+        let r = act(
+            &s,
+            &w.clerk_token,
+            Some(&w.device),
+            &case.case_id,
+            Transition::Dispatch,
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+        let all = vec![ReviewStep::Handle, ReviewStep::Review, ReviewStep::Approve];
+        let mut last = None;
+        for (i, part) in bundle.parallel_parts.iter().enumerate() {
+            let u = format!("dept{i}");
+            create_user(
+                &s,
+                &w.admin_token,
+                &u,
+                Role::Approver { steps: all.clone() },
+                Some(&part.department),
+                None,
+            )
+            .await;
+            let token = s.login(&u, PASSWORD, None).await.token;
+            let lines = inbox(&s, &token, None).await;
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.part.as_deref() == Some(part.impl_code.as_str())),
+                "{lines:?}"
+            );
+            for t in [
+                Transition::Handle {
+                    opinion: "同意".into(),
+                },
+                Transition::Review {
+                    opinion: "同意".into(),
+                },
+                Transition::Decide {
+                    approve: true,
+                    reason: String::new(),
+                    legal_basis: String::new(),
+                },
+            ] {
+                let r = act(&s, &token, None, &case.case_id, t, Some(&part.impl_code)).await;
+                assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+                last = Some(r.json::<CaseView>().await.unwrap());
+            }
+            let status = last.as_ref().unwrap().status;
+            let done = i + 1 == bundle.parallel_parts.len();
+            assert_eq!(
+                status == CaseStatus::Concluded,
+                done,
+                "concluded only after the last part"
+            );
+        }
+    }
+}
