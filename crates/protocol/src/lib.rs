@@ -9,7 +9,10 @@ mod case;
 mod enrol;
 mod error;
 mod meta;
+mod supervision;
 mod sync;
+mod upload;
+pub mod voucher_signature;
 mod workflow;
 
 pub use auth::{
@@ -22,10 +25,18 @@ pub use case::{
 pub use enrol::{EnrollRequest, EnrollResponse, EnrolmentCode, EnrolmentCodeRequest};
 pub use error::{ApiError, ErrorCode};
 pub use meta::{Health, Meta, API_VERSION};
+pub use supervision::{
+    FlaggedCase, SupervisionCounts, SupervisionGroup, SupervisionOverview, ViolationEntry,
+};
 pub use sync::{
     op_hash, op_kind, Change, ChangesPage, Op, OpOutcome, OpResult, PushRequest, PushResponse,
     MAX_OPS_PER_PUSH,
 };
+pub use upload::{
+    header as upload_header, AttachmentState, CaseDetail, UploadMetadata, CHECKSUM_ALGORITHM,
+    MAX_CHUNK_BYTES, TUS_VERSION,
+};
+pub use voucher_signature::VoucherPrinted;
 pub use workflow::{
     change_kind, CaseActionRequest, CaseConfirmed, CaseStatusChanged, CaseView, Inbox, InboxEntry,
 };

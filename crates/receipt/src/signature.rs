@@ -1,4 +1,5 @@
-//! The device signature on every voucher. An Ed25519 key (kept in the OS keyring by
+//! The device signature on every voucher (message format and `verify` shared with the server in
+//! `onestop_protocol::voucher_signature`). An Ed25519 key (kept in the OS keyring by
 //! onestop-local; here it is only an argument) signs
 //! `"onestop-voucher-v1\n" + number + "\n" + hex(sha256(canonical fields))`.
 //! The canonical fields are [`PrintedFields`] as JSON (keys sorted, masked values as printed), so
@@ -7,8 +8,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey};
 use onestop_domain::numbering::AcceptanceNumber;
+use onestop_protocol::voucher_signature::{self as wire, VoucherSignatureError};
 use sha2::{Digest, Sha256};
 
 use crate::error::VerifyError;
@@ -16,7 +18,6 @@ use crate::fields::PrintedFields;
 use crate::model::Voucher;
 
 const CONTENT_DOMAIN: &[u8] = b"onestop-voucher-content-v1\n";
-const SIGN_DOMAIN: &str = "onestop-voucher-v1";
 
 /// sha256 of the canonical encoding of the printed fields (the reprint count is not part of it:
 /// a 补打 copy carries the same content and verifies with the same signature).
@@ -34,8 +35,9 @@ pub fn content_hash_of(voucher: &Voucher) -> [u8; 32] {
     content_hash(&PrintedFields::of(voucher))
 }
 
+/// The message format lives in `onestop_protocol::voucher_signature`, shared with the server.
 fn message(number: &AcceptanceNumber, hash: &[u8; 32]) -> Vec<u8> {
-    format!("{SIGN_DOMAIN}\n{number}\n{}", hex::encode(hash)).into_bytes()
+    wire::message(&number.to_string(), hash)
 }
 
 /// Sign `number` and `content_hash`; returns the compact (base64url) signature.
@@ -59,22 +61,16 @@ pub fn verify(
     content: SignedContent<'_>,
     signature: &str,
 ) -> Result<(), VerifyError> {
-    let key_bytes: [u8; 32] = public_key
-        .try_into()
-        .map_err(|_| VerifyError::BadPublicKey)?;
-    let key = VerifyingKey::from_bytes(&key_bytes).map_err(|_| VerifyError::BadPublicKey)?;
-    let raw = URL_SAFE_NO_PAD
-        .decode(signature.trim())
-        .map_err(|_| VerifyError::MalformedSignature)?;
-    let sig =
-        ed25519_dalek::Signature::from_slice(&raw).map_err(|_| VerifyError::MalformedSignature)?;
     let hash = match content {
         SignedContent::Hash(h) => *h,
         SignedContent::Fields(f) => content_hash(f),
         SignedContent::Voucher(v) => content_hash_of(v),
     };
-    key.verify_strict(&message(number, &hash), &sig)
-        .map_err(|_| VerifyError::BadSignature)
+    wire::verify(public_key, &number.to_string(), &hash, signature).map_err(|e| match e {
+        VoucherSignatureError::BadSignature => VerifyError::BadSignature,
+        VoucherSignatureError::MalformedSignature => VerifyError::MalformedSignature,
+        VoucherSignatureError::BadPublicKey => VerifyError::BadPublicKey,
+    })
 }
 
 /// The first 12 hex digits of the hash, printed in the footer.

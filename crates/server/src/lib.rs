@@ -5,12 +5,15 @@
 //! orchestration only. It never depends on the desktop crates (`local`, `sync`, `desk`).
 
 pub mod api;
+pub mod attachments;
 pub mod auth;
 pub mod catalogue_cache;
 pub mod catalogue_import;
+pub mod citizen;
 pub mod config;
 pub mod ingest;
 pub mod store;
+pub mod supervision;
 pub mod workflow;
 
 pub use config::ServerConfig;

@@ -30,6 +30,25 @@ struct Cli {
     /// Largest accepted request body in bytes.
     #[arg(long, global = true, env = "ONESTOP_BODY_LIMIT", default_value_t = ServerConfig::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
+    /// Folder for attachment files (temp files and finished files).
+    #[arg(
+        long,
+        global = true,
+        env = "ONESTOP_UPLOAD_DIR",
+        default_value = "onestop-data/uploads"
+    )]
+    upload_dir: std::path::PathBuf,
+    /// Largest attachment file in bytes.
+    #[arg(long, global = true, env = "ONESTOP_MAX_UPLOAD_BYTES", default_value_t = ServerConfig::DEFAULT_MAX_UPLOAD_BYTES)]
+    max_upload_bytes: u64,
+    /// Citizen page lookups per client IP and minute.
+    #[arg(
+        long,
+        global = true,
+        env = "ONESTOP_CITIZEN_RATE_PER_MINUTE",
+        default_value_t = 10
+    )]
+    citizen_rate_per_minute: u32,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,6 +97,9 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), String> {
     let mut config = ServerConfig::new(cli.database, cli.listen);
     config.body_limit = cli.body_limit;
+    config.upload_dir = cli.upload_dir;
+    config.max_upload_bytes = cli.max_upload_bytes;
+    config.citizen_rate_per_minute = cli.citizen_rate_per_minute;
     let store = store::open(&config.database)
         .await
         .map_err(|e| e.to_string())?;
@@ -151,10 +173,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             tracing::info!(%addr, store = store.kind().as_str(), "listening");
             let app = router(AppState::new(store, config));
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown_signal())
-                .await
-                .map_err(|e| e.to_string())?;
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| e.to_string())?;
             tracing::info!("stopped");
             Ok(())
         }

@@ -410,6 +410,30 @@ async fn role_matrix_covers_every_endpoint() {
         ),
         (
             Method::GET,
+            "/v1/supervision/overview".into(),
+            serde_json::Value::Null,
+            &["admin", "leader", "supervisor"],
+        ),
+        (
+            Method::POST,
+            "/v1/uploads".into(),
+            serde_json::Value::Null,
+            &["clerk", "agent"],
+        ),
+        (
+            Method::HEAD,
+            format!("/v1/uploads/{}", uuid::Uuid::now_v7()),
+            serde_json::Value::Null,
+            &["clerk", "agent"],
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/uploads/{}", uuid::Uuid::now_v7()),
+            serde_json::json!("x"),
+            &["clerk", "agent"],
+        ),
+        (
+            Method::GET,
             "/v1/auth/me".into(),
             serde_json::Value::Null,
             &[

@@ -66,10 +66,19 @@ async fn openapi_document_parses_and_lists_every_route() {
         "/v1/inbox",
         "/v1/cases/{case_id}",
         "/v1/cases/{case_id}/actions",
+        "/v1/uploads",
+        "/v1/uploads/{upload_id}",
+        "/v1/supervision/overview",
+        "/q/{number}",
     ] {
         assert!(paths.contains_key(route), "{route} missing from {paths:?}");
     }
     assert!(doc["components"]["schemas"]["ApiError"].is_object());
+    let upload = &paths["/v1/uploads/{upload_id}"];
+    assert!(upload["head"].is_object() && upload["patch"].is_object());
+    for schema in ["CaseDetail", "SupervisionOverview", "AttachmentState"] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
+    }
 }
 
 #[tokio::test]

@@ -165,11 +165,69 @@ async fn ingest_replays_and_conflicts(store: &Arc<dyn Store>) {
     assert_eq!(store.change_log_head().await.unwrap(), 0);
 }
 
+async fn uploads_are_keyed_by_case_and_slot(store: &Arc<dyn Store>) {
+    use onestop_server::store::UploadRow;
+    let now = chrono::Utc::now();
+    let row = |id: &str, slot: &str| UploadRow {
+        upload_id: id.into(),
+        case_id: "case-1".into(),
+        slot: slot.into(),
+        length: 10,
+        offset: 0,
+        sha256: "a".repeat(64),
+        file_name: "扫描件.pdf".into(),
+        device_id: "dev".into(),
+        created_at: now,
+        completed_at: None,
+    };
+    let first = store.create_upload(&row("u1", "m1")).await.unwrap();
+    assert_eq!(first.upload_id, "u1");
+    assert_eq!(first.file_name, "扫描件.pdf");
+    // The same key again (a client restarting) gets the existing upload.
+    let again = store.create_upload(&row("u2", "m1")).await.unwrap();
+    assert_eq!(again.upload_id, "u1");
+    store.create_upload(&row("u3", "m2")).await.unwrap();
+    assert_eq!(store.pending_uploads().await.unwrap(), 2);
+    // Compare-and-set on the offset.
+    assert!(store.advance_upload("u1", 0, 4, None).await.unwrap());
+    assert!(
+        !store.advance_upload("u1", 0, 4, None).await.unwrap(),
+        "stale offset"
+    );
+    assert_eq!(store.upload("u1").await.unwrap().unwrap().offset, 4);
+    assert!(store.advance_upload("u1", 4, 10, Some(now)).await.unwrap());
+    let done = store.upload("u1").await.unwrap().unwrap();
+    assert!(done.completed_at.is_some());
+    assert!(
+        !store.advance_upload("u1", 10, 10, None).await.unwrap(),
+        "complete is final"
+    );
+    assert_eq!(store.pending_uploads().await.unwrap(), 1);
+    store
+        .reset_upload("u1", 12, &"b".repeat(64), "x.pdf")
+        .await
+        .unwrap();
+    let reset = store.upload("u1").await.unwrap().unwrap();
+    assert_eq!(
+        (reset.offset, reset.length, reset.completed_at),
+        (0, 12, None)
+    );
+    let all = store.case_uploads("case-1").await.unwrap();
+    assert_eq!(
+        all.iter().map(|u| u.slot.as_str()).collect::<Vec<_>>(),
+        ["m1", "m2"]
+    );
+    assert!(store.upload("nope").await.unwrap().is_none());
+    assert!(store.case_by_number("990101").await.unwrap().is_none());
+    assert!(store.applicant_id_number("nope").await.unwrap().is_none());
+}
+
 async fn all_stories(store: Arc<dyn Store>) {
     migrations_are_idempotent(&store).await;
     catalogue_publish_is_idempotent(&store).await;
     enrolment_hands_out_unique_terminals_and_spends_codes(&store).await;
     ingest_replays_and_conflicts(&store).await;
+    uploads_are_keyed_by_case_and_slot(&store).await;
 }
 
 #[tokio::test]

@@ -114,16 +114,25 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, AppError>
     let mut body = Some(body);
     if let Some(device_id) = header_str(&parts.headers, signing::HEADER_DEVICE) {
         let device_id = device_id.to_string();
-        let bytes = axum::body::to_bytes(body.take().unwrap_or_default(), state.config.body_limit)
+        // Upload chunks (§5.5) are larger than any JSON body; their limit is their own.
+        let upload = parts.uri.path().starts_with("/v1/uploads/");
+        let limit = if upload {
+            state.config.upload_chunk_limit.max(state.config.body_limit)
+        } else {
+            state.config.body_limit
+        };
+        let bytes = axum::body::to_bytes(body.take().unwrap_or_default(), limit)
             .await
             .map_err(|_| {
-                AppError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    ApiError::new(
+                let (code, message) = if upload {
+                    ("upload.chunk_too_large", "单次上传的数据块超过上限")
+                } else {
+                    (
                         onestop_protocol::ErrorCode::PAYLOAD_TOO_LARGE,
                         "请求内容过大",
-                    ),
-                )
+                    )
+                };
+                AppError::new(StatusCode::PAYLOAD_TOO_LARGE, ApiError::new(code, message))
             })?;
         let device = verify_signed(state, &parts, &device_id, &bytes).await?;
         caller.device = Some(device);

@@ -1,7 +1,7 @@
 //! The approvers' API: inbox, one case, and actions on it.
 
 use axum::extract::{Path, Query, State};
-use onestop_protocol::{ApiError, CaseActionRequest, CaseView, Inbox, InboxEntry};
+use onestop_protocol::{ApiError, CaseActionRequest, CaseDetail, CaseView, Inbox, InboxEntry};
 use serde::Deserialize;
 
 use super::auth::{same_county, Caller};
@@ -73,14 +73,15 @@ pub async fn inbox(
     Ok(axum::Json(Inbox { entries }))
 }
 
-/// One case of the caller's county.
+/// One case of the caller's county, with its attachments (`attachments_incomplete` while a file
+/// the case names has not fully arrived).
 #[utoipa::path(
     get,
     path = "/v1/cases/{case_id}",
     tag = "workflow",
     params(("case_id" = String, Path, description = "The case's UUID")),
     responses(
-        (status = 200, description = "The case", body = CaseView),
+        (status = 200, description = "The case", body = CaseDetail),
         (status = 401, description = "Not signed in", body = ApiError),
         (status = 403, description = "Other county or role", body = ApiError),
         (status = 404, description = "No such case", body = ApiError),
@@ -90,7 +91,7 @@ pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
     Path(case_id): Path<String>,
-) -> Result<axum::Json<CaseView>, AppError> {
+) -> Result<axum::Json<CaseDetail>, AppError> {
     let user = caller.user(Perm::ReadCases)?;
     let case = state
         .store
@@ -98,7 +99,13 @@ pub async fn get(
         .await?
         .ok_or_else(|| AppError::not_found("case.not_found", "没有该办件"))?;
     same_county(user, &case.county_code)?;
-    Ok(axum::Json(workflow::view(&case)?))
+    let (attachments_incomplete, attachments) =
+        crate::attachments::case_state(state.store.as_ref(), &case).await?;
+    Ok(axum::Json(CaseDetail {
+        case: workflow::view(&case)?,
+        attachments_incomplete,
+        attachments,
+    }))
 }
 
 /// Take an action on a case or on one part of a 一件事 case. The domain state machine decides

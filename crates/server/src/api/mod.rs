@@ -5,6 +5,7 @@ pub mod auth;
 mod cases;
 mod catalogue;
 mod changes;
+mod citizen;
 mod enrol;
 mod error;
 mod health;
@@ -12,16 +13,19 @@ mod json;
 mod meta;
 mod openapi;
 mod ops;
+mod supervision;
+mod uploads;
 pub mod users;
 
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, put};
+use axum::routing::{get, head, post, put};
 use axum::{middleware, Router};
 use onestop_domain::calendar::WorkCalendar;
 use tower_http::trace::TraceLayer;
 
+use crate::attachments::{UploadLimits, UploadLocks};
 use crate::catalogue_cache::CatalogueCache;
 use crate::store::Store;
 use crate::ServerConfig;
@@ -36,12 +40,26 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub calendar: Arc<WorkCalendar>,
     pub catalogues: Arc<CatalogueCache>,
+    pub uploads: Arc<UploadLimits>,
+    pub upload_locks: Arc<UploadLocks>,
+    pub citizen_limiter: Arc<crate::citizen::RateLimiter>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Self {
+        let uploads = UploadLimits {
+            dir: config.upload_dir.clone(),
+            max_file_bytes: config.max_upload_bytes,
+            max_chunk_bytes: config.upload_chunk_limit,
+        };
         AppState {
             store,
+            uploads: Arc::new(uploads),
+            upload_locks: Arc::new(UploadLocks::default()),
+            citizen_limiter: Arc::new(crate::citizen::RateLimiter::new(
+                config.citizen_rate_per_minute,
+                config.citizen_burst,
+            )),
             config: Arc::new(config),
             calendar: Arc::new(WorkCalendar::default_cn()),
             catalogues: Arc::new(CatalogueCache::default()),
@@ -52,6 +70,15 @@ impl AppState {
 /// Builds the whole application. Tests call this with a store of their own on port 0.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.config.body_limit;
+    let chunk_limit = state.config.upload_chunk_limit;
+    let uploads = Router::new()
+        .route("/v1/uploads", post(uploads::create))
+        .route(
+            "/v1/uploads/{upload_id}",
+            head(uploads::offset).patch(uploads::patch),
+        )
+        .layer(DefaultBodyLimit::max(chunk_limit))
+        .layer(middleware::from_fn(uploads::tus_header));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/v1/meta", get(meta::meta))
@@ -71,6 +98,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/inbox", get(cases::inbox))
         .route("/v1/cases/{case_id}", get(cases::get))
         .route("/v1/cases/{case_id}/actions", post(cases::act))
+        .route("/v1/supervision/overview", get(supervision::overview))
+        .route("/q/{number}", get(citizen::lookup))
+        .merge(uploads)
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -1,9 +1,10 @@
 use axum::Json;
 use onestop_protocol::{
-    ApiError, CaseActionRequest, CaseView, Change, ChangesPage, CreateUserRequest, EnrollRequest,
-    EnrollResponse, EnrolmentCode, EnrolmentCodeRequest, Health, Inbox, InboxEntry, LoginRequest,
-    LoginResponse, Meta, Op, OpOutcome, OpResult, PasswordVerifier, PushRequest, PushResponse,
-    UserInfo,
+    ApiError, AttachmentState, CaseActionRequest, CaseDetail, CaseView, Change, ChangesPage,
+    CreateUserRequest, EnrollRequest, EnrollResponse, EnrolmentCode, EnrolmentCodeRequest,
+    FlaggedCase, Health, Inbox, InboxEntry, LoginRequest, LoginResponse, Meta, Op, OpOutcome,
+    OpResult, PasswordVerifier, PushRequest, PushResponse, SupervisionCounts, SupervisionGroup,
+    SupervisionOverview, UserInfo, ViolationEntry,
 };
 use utoipa::OpenApi;
 
@@ -33,6 +34,11 @@ use utoipa::OpenApi;
         super::cases::inbox,
         super::cases::get,
         super::cases::act,
+        super::uploads::create,
+        super::uploads::offset,
+        super::uploads::patch,
+        super::supervision::overview,
+        super::citizen::lookup,
     ),
     components(schemas(
         ApiError,
@@ -56,6 +62,13 @@ use utoipa::OpenApi;
         ChangesPage,
         CaseActionRequest,
         CaseView,
+        CaseDetail,
+        AttachmentState,
+        SupervisionOverview,
+        SupervisionCounts,
+        SupervisionGroup,
+        FlaggedCase,
+        ViolationEntry,
         Inbox,
         InboxEntry
     ))

@@ -24,7 +24,7 @@ pub enum Perm {
 pub fn allowed(role: &Role, perm: Perm) -> bool {
     use Perm::*;
     match role {
-        Role::Administrator => matches!(perm, Administer | ReadDirectory),
+        Role::Administrator => matches!(perm, Administer | ReadDirectory | Supervise),
         Role::WindowClerk => matches!(perm, Sync | ReadDirectory | ReadCases | Approve),
         Role::ProxyAgent => matches!(perm, Sync | ReadDirectory | ReadCases),
         Role::Approver { .. } => matches!(perm, Approve | ReadCases | ReadDirectory),

@@ -20,6 +20,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "0002_sync",
         sql: include_str!("../../migrations/sqlite/0002_sync.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_uploads",
+        sql: include_str!("../../migrations/sqlite/0003_uploads.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -32,5 +37,10 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "0002_sync",
         sql: include_str!("../../migrations/postgres/0002_sync.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_uploads",
+        sql: include_str!("../../migrations/postgres/0003_uploads.sql"),
     },
 ];

@@ -164,6 +164,45 @@ pub trait Store: Send + Sync {
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
     ) -> Result<Vec<StoredCase>, StoreError>;
+
+    /// The case with this acceptance number (normalised, 21 characters).
+    async fn case_by_number(&self, number: &str) -> Result<Option<StoredCase>, StoreError>;
+
+    /// The normalised ID number of an applicant.
+    async fn applicant_id_number(&self, applicant_id: &str) -> Result<Option<String>, StoreError>;
+
+    // ---- attachments (§5.5) ----
+
+    /// Inserts the upload unless one exists for its `(case_id, slot)`; returns the stored row
+    /// (the existing one when there was one), so a client restarting resumes where it was.
+    async fn create_upload(&self, upload: &UploadRow) -> Result<UploadRow, StoreError>;
+
+    async fn upload(&self, upload_id: &str) -> Result<Option<UploadRow>, StoreError>;
+
+    /// Moves the offset from `from` to `to` (and marks it complete at `completed_at`) only if it
+    /// is still `from`; `false` when another writer moved it meanwhile.
+    async fn advance_upload(
+        &self,
+        upload_id: &str,
+        from: u64,
+        to: u64,
+        completed_at: Option<DateTime<Utc>>,
+    ) -> Result<bool, StoreError>;
+
+    /// Starts the upload over at offset 0 with this length, sha256 and file name.
+    async fn reset_upload(
+        &self,
+        upload_id: &str,
+        length: u64,
+        sha256: &str,
+        file_name: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Every upload of a case, by slot.
+    async fn case_uploads(&self, case_id: &str) -> Result<Vec<UploadRow>, StoreError>;
+
+    /// How many uploads are not complete (a gauge).
+    async fn pending_uploads(&self) -> Result<u64, StoreError>;
 }
 
 /// Opens the store named by `database`: a `postgres://` URL, or else a SQLite file path.

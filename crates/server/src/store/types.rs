@@ -168,3 +168,19 @@ pub struct InboxRow {
     pub due_on: Option<NaiveDate>,
     pub version: u64,
 }
+
+/// An attachment upload (§5.5), keyed by `(case_id, slot)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadRow {
+    pub upload_id: String,
+    pub case_id: String,
+    pub slot: String,
+    pub length: u64,
+    pub offset: u64,
+    /// Lower-case hex sha256 of the whole file.
+    pub sha256: String,
+    pub file_name: String,
+    pub device_id: String,
+    pub created_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+}

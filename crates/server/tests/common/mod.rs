@@ -28,6 +28,8 @@ pub struct Running {
     pub url: String,
     pub store: Arc<dyn Store>,
     pub http: reqwest::Client,
+    /// Where this server keeps attachment files.
+    pub upload_dir: std::path::PathBuf,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -39,6 +41,9 @@ pub fn test_config() -> ServerConfig {
         iterations: 1,
         parallelism: 1,
     };
+    // Tests look up the citizen page many times from 127.0.0.1; the limit has its own test.
+    c.citizen_burst = 1000;
+    c.upload_dir = std::env::temp_dir().join(format!("onestop-uploads-{}", uuid::Uuid::now_v7()));
     c
 }
 
@@ -49,12 +54,21 @@ pub async fn serve(
 ) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    let upload_dir = config.upload_dir.clone();
     let app = router(AppState::new(Arc::clone(&store), config));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
     Running {
         url,
         store,
         http: reqwest::Client::new(),
+        upload_dir,
         _dir: dir,
     }
 }
@@ -199,6 +213,41 @@ impl Running {
             req = req.header("content-type", "application/json").body(body);
         }
         req.send().await.unwrap()
+    }
+
+    /// A signed request with raw bytes and headers of the caller's choice (uploads).
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+        headers: &[(&str, String)],
+        device: &Device,
+        token: Option<&str>,
+    ) -> reqwest::Response {
+        let s = Signing::now(device);
+        let text = signing::signing_string(
+            method.as_str(),
+            path,
+            s.timestamp,
+            &s.nonce,
+            &signing::body_sha256(&body),
+        );
+        let sig = STANDARD.encode(device.key.sign(text.as_bytes()).to_bytes());
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.url))
+            .header(signing::HEADER_DEVICE, device.id())
+            .header(signing::HEADER_TIMESTAMP, s.timestamp.to_string())
+            .header(signing::HEADER_NONCE, s.nonce)
+            .header(signing::HEADER_SIGNATURE, sig);
+        for (k, v) in headers {
+            req = req.header(*k, v);
+        }
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.body(body).send().await.unwrap()
     }
 
     pub async fn json<T: serde::Serialize>(
@@ -400,8 +449,24 @@ pub fn accepted_case(
     n: u16,
     applicant_id: &str,
 ) -> CaseSnapshot {
+    accepted_case_on(
+        device,
+        item_index,
+        n,
+        applicant_id,
+        onestop_server::today_cn(Utc::now()),
+    )
+}
+
+/// A case received and accepted on `today` at `device`, with daily sequence `n`.
+pub fn accepted_case_on(
+    device: &Device,
+    item_index: usize,
+    n: u16,
+    applicant_id: &str,
+    today: NaiveDate,
+) -> CaseSnapshot {
     let item = item(item_index);
-    let today = onestop_server::today_cn(Utc::now());
     let cal = onestop_domain::calendar::WorkCalendar::default_cn();
     let received = CaseFlow::receive(
         CaseTerms::from_item(&item),

@@ -1,6 +1,7 @@
 mod auth;
 mod cases;
 mod sync;
+mod uploads;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,7 +12,7 @@ use tokio_postgres::NoTls;
 use super::migrations::POSTGRES;
 use super::{
     CaseUpdate, Device, EnrolFailure, InboxQuery, InboxRow, PreparedOp, SessionRow, Store,
-    StoreError, StoreKind, StoredCase, StoredCatalogue, UserRow, WindowRow,
+    StoreError, StoreKind, StoredCase, StoredCatalogue, UploadRow, UserRow, WindowRow,
 };
 
 /// The regional store: PostgreSQL through a deadpool connection pool.
@@ -279,6 +280,58 @@ impl Store for PgStore {
     ) -> Result<Vec<StoredCase>, StoreError> {
         let c = self.pool.get().await?;
         cases::cases_received(&c, county_code, from, to).await
+    }
+
+    async fn case_by_number(&self, number: &str) -> Result<Option<StoredCase>, StoreError> {
+        let c = self.pool.get().await?;
+        uploads::case_by_number(&c, number).await
+    }
+
+    async fn applicant_id_number(&self, applicant_id: &str) -> Result<Option<String>, StoreError> {
+        let c = self.pool.get().await?;
+        uploads::applicant_id_number(&c, applicant_id).await
+    }
+
+    async fn create_upload(&self, upload: &UploadRow) -> Result<UploadRow, StoreError> {
+        let c = self.pool.get().await?;
+        uploads::create(&c, upload).await
+    }
+
+    async fn upload(&self, upload_id: &str) -> Result<Option<UploadRow>, StoreError> {
+        let c = self.pool.get().await?;
+        uploads::get(&c, upload_id).await
+    }
+
+    async fn advance_upload(
+        &self,
+        upload_id: &str,
+        from: u64,
+        to: u64,
+        completed_at: Option<DateTime<Utc>>,
+    ) -> Result<bool, StoreError> {
+        let c = self.pool.get().await?;
+        uploads::advance(&c, upload_id, from, to, completed_at).await
+    }
+
+    async fn reset_upload(
+        &self,
+        upload_id: &str,
+        length: u64,
+        sha256: &str,
+        file_name: &str,
+    ) -> Result<(), StoreError> {
+        let c = self.pool.get().await?;
+        uploads::reset(&c, upload_id, length, sha256, file_name).await
+    }
+
+    async fn case_uploads(&self, case_id: &str) -> Result<Vec<UploadRow>, StoreError> {
+        let c = self.pool.get().await?;
+        uploads::of_case(&c, case_id).await
+    }
+
+    async fn pending_uploads(&self) -> Result<u64, StoreError> {
+        let c = self.pool.get().await?;
+        uploads::pending(&c).await
     }
 }
 

@@ -1,6 +1,7 @@
 mod auth;
 mod cases;
 pub(crate) mod sync;
+mod uploads;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -13,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::migrations::{Migration, SQLITE};
 use super::{
     CaseUpdate, Device, EnrolFailure, InboxQuery, InboxRow, PreparedOp, SessionRow, Store,
-    StoreError, StoreKind, StoredCase, StoredCatalogue, UserRow, WindowRow,
+    StoreError, StoreKind, StoredCase, StoredCatalogue, UploadRow, UserRow, WindowRow,
 };
 
 /// The zero-configuration store: one SQLite file in WAL mode.
@@ -300,6 +301,65 @@ impl Store for SqliteStore {
         let county = county_code.to_string();
         self.with_conn(move |c| cases::cases_received(c, &county, from, to))
             .await
+    }
+
+    async fn case_by_number(&self, number: &str) -> Result<Option<StoredCase>, StoreError> {
+        let n = number.to_string();
+        self.with_conn(move |c| uploads::case_by_number(c, &n))
+            .await
+    }
+
+    async fn applicant_id_number(&self, applicant_id: &str) -> Result<Option<String>, StoreError> {
+        let id = applicant_id.to_string();
+        self.with_conn(move |c| uploads::applicant_id_number(c, &id))
+            .await
+    }
+
+    async fn create_upload(&self, upload: &UploadRow) -> Result<UploadRow, StoreError> {
+        let u = upload.clone();
+        self.with_conn(move |c| uploads::create(c, &u)).await
+    }
+
+    async fn upload(&self, upload_id: &str) -> Result<Option<UploadRow>, StoreError> {
+        let id = upload_id.to_string();
+        self.with_conn(move |c| uploads::get(c, &id)).await
+    }
+
+    async fn advance_upload(
+        &self,
+        upload_id: &str,
+        from: u64,
+        to: u64,
+        completed_at: Option<DateTime<Utc>>,
+    ) -> Result<bool, StoreError> {
+        let id = upload_id.to_string();
+        self.with_conn(move |c| uploads::advance(c, &id, from, to, completed_at))
+            .await
+    }
+
+    async fn reset_upload(
+        &self,
+        upload_id: &str,
+        length: u64,
+        sha256: &str,
+        file_name: &str,
+    ) -> Result<(), StoreError> {
+        let (id, h, n) = (
+            upload_id.to_string(),
+            sha256.to_string(),
+            file_name.to_string(),
+        );
+        self.with_conn(move |c| uploads::reset(c, &id, length, &h, &n))
+            .await
+    }
+
+    async fn case_uploads(&self, case_id: &str) -> Result<Vec<UploadRow>, StoreError> {
+        let id = case_id.to_string();
+        self.with_conn(move |c| uploads::of_case(c, &id)).await
+    }
+
+    async fn pending_uploads(&self) -> Result<u64, StoreError> {
+        self.with_conn(|c| uploads::pending(c)).await
     }
 }
 
