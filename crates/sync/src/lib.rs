@@ -13,6 +13,7 @@ pub mod ports;
 pub mod round;
 pub mod status;
 pub mod transport;
+pub mod upload;
 
 pub use client::{Probe, ServerClient};
 pub use error::SyncError;
