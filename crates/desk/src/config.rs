@@ -1,5 +1,10 @@
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
+
+use onestop_local::KeyStore;
+
+use crate::clock::{Clock, SystemClock};
 
 /// Where the demo server listens when nothing else is configured.
 pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8480";
@@ -14,6 +19,10 @@ pub struct DeskConfig {
     pub health_interval: Duration,
     /// Per-request timeout of the probe; kept below the interval so probes never pile up.
     pub health_timeout: Duration,
+    /// Where the database key lives. `None`: the OS keyring (Secret Service, else keyutils).
+    pub keystore: Option<Arc<dyn KeyStore>>,
+    /// Where "now" comes from; tests fix it.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl DeskConfig {
@@ -23,6 +32,8 @@ impl DeskConfig {
             server_url: DEFAULT_SERVER_URL.to_string(),
             health_interval: Duration::from_secs(5),
             health_timeout: Duration::from_secs(3),
+            keystore: None,
+            clock: Arc::new(SystemClock),
         }
     }
 

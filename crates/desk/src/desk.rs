@@ -15,6 +15,9 @@ pub struct Desk {
     config: DeskConfig,
     connection: Arc<ConnectionMonitor>,
     monitor_task: JoinHandle<()>,
+    /// The window database, opened on first use (see `desk_cases.rs`).
+    pub(crate) local: tokio::sync::OnceCell<crate::local_store::LocalStore>,
+    pub(crate) calendar: Arc<onestop_domain::calendar::WorkCalendar>,
 }
 
 impl Desk {
@@ -29,6 +32,8 @@ impl Desk {
             config,
             connection,
             monitor_task,
+            local: tokio::sync::OnceCell::new(),
+            calendar: Arc::new(onestop_domain::calendar::WorkCalendar::default_cn()),
         })
     }
 

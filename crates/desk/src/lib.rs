@@ -6,17 +6,33 @@
 //! vouchers from `onestop-receipt`. Nothing here depends on Tauri or knows about a webview.
 
 pub mod bindings;
+pub mod clock;
 mod config;
 mod connection;
 mod desk;
+mod desk_cases;
+mod local_store;
 pub mod logging;
 mod status;
+pub mod usecases;
 
+pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{DeskConfig, DEFAULT_SERVER_URL};
 pub use connection::ConnectionMonitor;
 pub use desk::Desk;
+pub use onestop_local::case_repo::CaseSummary;
+pub use onestop_local::settings::WindowIdentity;
+pub use onestop_local::{KeyStore, KeyringStore, MemoryKeyStore};
 pub use onestop_protocol::ApiError;
 pub use status::{AppStatus, ConnectionState, ConnectionStatus};
+pub use usecases::accept::AcceptReceivedInput;
+pub use usecases::applicants::{ApplicantQuery, RegisterApplicantInput};
+pub use usecases::attachments::ImportAttachmentInput;
+pub use usecases::proxy::ProxyInput;
+pub use usecases::reject::RejectInput;
+pub use usecases::supplement::{SupplementInput, SupplementItem, SupplementNoticeInput};
+pub use usecases::withdraw::WithdrawInput;
+pub use usecases::{Actor, AttachmentInput, CaseDetail, DeskError, NewCaseInput};
 
 /// The application version shown in the status bar.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");

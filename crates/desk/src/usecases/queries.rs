@@ -1,0 +1,86 @@
+//! The lists a clerk works from (today's cases, due soon, overdue, unsynced) and the detail view
+//! with its timeline. The yellow/red card comes from `onestop_domain::supervision`.
+
+use onestop_domain::numbering::AcceptanceNumber;
+use onestop_domain::supervision::{case_deadline, DeadlineState};
+use onestop_local::case_repo::{self, CaseSummary, StoredCase};
+use onestop_local::rusqlite::Connection;
+use onestop_local::timeline::{self, ChainBreak};
+use onestop_local::{catalogue_repo, Db};
+
+use super::{CaseDetail, Ctx, DeskError};
+
+/// How far ahead the "due soon" list looks for candidates; the card itself decides.
+const DUE_SOON_HORIZON_DAYS: i64 = 60;
+
+pub fn detail(conn: &Connection, ctx: &Ctx, stored: StoredCase) -> Result<CaseDetail, DeskError> {
+    let s = &stored.snapshot;
+    let item = catalogue_repo::item_version(conn, &s.item_impl_code, &s.item_hash)?;
+    let deadline = if s.flow.status.is_in_handling() || s.flow.status.is_decided() {
+        case_deadline(
+            &s.flow,
+            item.promised_limit_working_days,
+            &ctx.calendar,
+            ctx.today,
+            item.warning,
+        )
+    } else {
+        None
+    };
+    let notice_due = (s.flow.accepted_on.is_none() && !s.flow.status.is_final())
+        .then_some(s.flow.supplement_notice_due);
+    let grouped = AcceptanceNumber::parse(&s.acceptance_number)
+        .map(|n| n.grouped())
+        .unwrap_or_else(|_| s.acceptance_number.clone());
+    Ok(CaseDetail {
+        item_name: item.name.clone(),
+        status_label: s.flow.status.label().to_owned(),
+        acceptance_number_grouped: grouped,
+        deadline,
+        supplement_notice_due: notice_due,
+        synced: stored.synced,
+        server_status: stored.server_status.clone(),
+        snapshot: stored.snapshot,
+    })
+}
+
+pub fn case_detail(db: &Db, ctx: &Ctx, case_id: &str) -> Result<CaseDetail, DeskError> {
+    let stored = case_repo::get(db.conn(), case_id)?;
+    detail(db.conn(), ctx, stored)
+}
+
+pub fn today(db: &Db, ctx: &Ctx) -> Result<Vec<CaseSummary>, DeskError> {
+    Ok(case_repo::received_on(db.conn(), ctx.today)?)
+}
+
+fn by_card(db: &Db, ctx: &Ctx, want: DeadlineState) -> Result<Vec<CaseSummary>, DeskError> {
+    let until = ctx.today + chrono::Duration::days(DUE_SOON_HORIZON_DAYS);
+    let mut out = Vec::new();
+    for summary in case_repo::in_handling_due_by(db.conn(), until)? {
+        let stored = case_repo::get(db.conn(), &summary.case_id)?;
+        let d = detail(db.conn(), ctx, stored)?;
+        if d.deadline.is_some_and(|c| c.state == want) {
+            out.push(summary);
+        }
+    }
+    Ok(out)
+}
+
+/// 黄牌: due soon by the item's thresholds.
+pub fn due_soon(db: &Db, ctx: &Ctx) -> Result<Vec<CaseSummary>, DeskError> {
+    by_card(db, ctx, DeadlineState::Yellow)
+}
+
+/// 红牌: past the promised date.
+pub fn overdue(db: &Db, ctx: &Ctx) -> Result<Vec<CaseSummary>, DeskError> {
+    by_card(db, ctx, DeadlineState::Red)
+}
+
+pub fn unsynced(db: &Db) -> Result<Vec<CaseSummary>, DeskError> {
+    Ok(case_repo::unsynced(db.conn())?)
+}
+
+/// Checks a case's timeline hash chain.
+pub fn verify(db: &Db, case_id: &str) -> Result<Result<(), ChainBreak>, DeskError> {
+    Ok(timeline::verify(db.conn(), case_id)?)
+}

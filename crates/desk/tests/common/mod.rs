@@ -1,0 +1,139 @@
+//! Shared helpers for the window stories: a desk on a temp folder with a fixed clock, the demo
+//! catalogue, an enrolled window identity, and forms filled the way a clerk fills them.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use onestop_desk::{
+    Actor, Desk, DeskConfig, FixedClock, KeyStore, MemoryKeyStore, RegisterApplicantInput,
+    WindowIdentity,
+};
+use onestop_domain::catalogue::{Catalogue, FieldType, Item, WindowLevel};
+use onestop_protocol::{ApplicantKind, MaterialReceipt};
+use serde_json::{json, Value};
+
+pub fn demo_json() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/catalogue/demo.json");
+    std::fs::read_to_string(path).expect("demo catalogue")
+}
+
+pub fn demo() -> Catalogue {
+    Catalogue::from_json(&demo_json()).expect("demo catalogue is valid")
+}
+
+pub fn item(impl_prefix: &str) -> Item {
+    demo()
+        .items
+        .into_iter()
+        .find(|i| i.impl_code.starts_with(impl_prefix))
+        .expect("item in demo catalogue")
+}
+
+pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn identity(level: WindowLevel, terminal: &str) -> WindowIdentity {
+    WindowIdentity {
+        county_code: "990101".into(),
+        terminal_code: terminal.into(),
+        window_name: "城关镇便民服务中心 3 号窗口".into(),
+        level,
+        parent_window: None,
+    }
+}
+
+pub struct TestDesk {
+    pub desk: Desk,
+    pub clock: Arc<FixedClock>,
+    pub keys: Arc<MemoryKeyStore>,
+}
+
+/// A desk on `dir` whose clock reads 10:00 on `today`, with the demo catalogue and an enrolled
+/// window identity of `level`.
+pub async fn desk_at(dir: &Path, today: NaiveDate, level: WindowLevel) -> TestDesk {
+    let keys = Arc::new(MemoryKeyStore::new());
+    desk_with_keys(dir, today, level, keys).await
+}
+
+pub async fn desk_with_keys(
+    dir: &Path,
+    today: NaiveDate,
+    level: WindowLevel,
+    keys: Arc<MemoryKeyStore>,
+) -> TestDesk {
+    let clock = Arc::new(FixedClock::at_day(today));
+    let mut config = DeskConfig::new(dir);
+    config.keystore = Some(keys.clone() as Arc<dyn KeyStore>);
+    config.clock = clock.clone();
+    let desk = Desk::start(config).expect("desk starts");
+    desk.install_catalogue(demo_json())
+        .await
+        .expect("catalogue installs");
+    desk.set_window_identity(identity(level, "0012"))
+        .await
+        .expect("identity");
+    TestDesk { desk, clock, keys }
+}
+
+pub fn clerk() -> Actor {
+    Actor::clerk("clerk-wang")
+}
+
+pub fn person(id: &str, name: &str, phone: &str, address: &str) -> RegisterApplicantInput {
+    RegisterApplicantInput {
+        actor: clerk(),
+        kind: ApplicantKind::Person,
+        id_number: id.into(),
+        name: name.into(),
+        phone: Some(phone.into()),
+        address: Some(address.into()),
+    }
+}
+
+/// Fills the fields the applicant record does not cover, as a clerk would type them.
+pub fn complete_form(item: &Item, prefilled: Value) -> Value {
+    let mut form = prefilled.as_object().cloned().unwrap_or_default();
+    for f in &item.form.fields {
+        if form.contains_key(&f.key) || !f.required {
+            continue;
+        }
+        let v = match f.field_type {
+            FieldType::Text => json!("城关镇"),
+            FieldType::Textarea => json!("按实际情况填写的说明"),
+            FieldType::Number => json!(3),
+            FieldType::Money => json!(1200.5),
+            FieldType::Date => json!("2026-03-02"),
+            FieldType::Select => json!(f.options[0]),
+            FieldType::ResidentId => json!("110101196006060069"),
+            FieldType::Uscc => json!("91350100M000100Y43"),
+            FieldType::Phone => json!("13900139000"),
+            FieldType::Address => json!("城关镇人民路 1 号"),
+        };
+        form.insert(f.key.clone(), v);
+    }
+    Value::Object(form)
+}
+
+/// Every material of the item as the item asks for it.
+pub fn all_materials(item: &Item) -> Vec<MaterialReceipt> {
+    item.materials
+        .iter()
+        .map(|m| MaterialReceipt {
+            material_id: m.id.clone(),
+            originals: m.originals,
+            copies: m.copies,
+            electronic: false,
+            waived_reason: None,
+        })
+        .collect()
+}
+
+/// A small real file standing in for a scan.
+pub fn scan(dir: &Path, name: &str, content: &[u8]) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}

@@ -1,0 +1,264 @@
+//! Cases. The only way to change a stored case is [`save_change`], which writes the case row, its
+//! timeline entries and its `case.snapshot` outbox op together, inside the caller's transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use onestop_protocol::{op_kind, CaseSnapshot, Op};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{LocalError, Result};
+use crate::outbox;
+use crate::timeline::{self, NewEntry, GENESIS_HASH};
+
+/// A case as stored, with its full timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCase {
+    pub snapshot: CaseSnapshot,
+    /// The status the server last confirmed (filled by sync, later issue).
+    pub server_status: Option<String>,
+    /// Whether the server has acknowledged every op of this case.
+    pub synced: bool,
+}
+
+/// One line of a case list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub case_id: String,
+    pub acceptance_number: String,
+    pub item_impl_code: String,
+    pub applicant_id: String,
+    pub applicant_name: String,
+    pub status: String,
+    pub received_on: NaiveDate,
+    pub due_on: Option<NaiveDate>,
+    pub synced: bool,
+}
+
+fn status_str(s: &CaseSnapshot) -> Result<String> {
+    match serde_json::to_value(s.flow.status)? {
+        serde_json::Value::String(v) => Ok(v),
+        other => Err(LocalError::Corrupt {
+            detail: format!("办件状态 {other}"),
+        }),
+    }
+}
+
+/// Stores `snapshot` (its `timeline` is ignored: the stored one is extended by `entries`), and
+/// appends the `case.snapshot` op of the result. Returns the snapshot as sent, timeline included.
+pub fn save_change(
+    conn: &Connection,
+    device_id: &str,
+    snapshot: &CaseSnapshot,
+    entries: Vec<NewEntry>,
+    now: DateTime<Utc>,
+) -> Result<(CaseSnapshot, Op)> {
+    let head: Option<(u32, String)> = conn
+        .query_row(
+            "SELECT event_count, head_hash FROM cases WHERE case_id = ?1",
+            [&snapshot.case_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let mut stored = snapshot.clone();
+    stored.timeline = Vec::new();
+    stored.updated_at = now;
+    let snapshot_json = serde_json::to_string(&stored)?;
+    let status = status_str(&stored)?;
+    let accepted_on = stored.flow.accepted_on.map(|d| d.to_string());
+    let due_on = stored.due_on.map(|d| d.to_string());
+    let now_s = now.to_rfc3339();
+    if head.is_none() {
+        conn.prepare_cached(
+            "INSERT INTO cases (case_id, acceptance_number, applicant_id, impl_code, item_hash,
+                 status, received_on, accepted_on, due_on, snapshot_json, event_count, head_hash,
+                 last_outbox_seq, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, 0, ?12, ?12)",
+        )?
+        .execute(params![
+            stored.case_id,
+            stored.acceptance_number,
+            stored.applicant_id,
+            stored.item_impl_code,
+            stored.item_hash,
+            status,
+            stored.flow.received_on.to_string(),
+            accepted_on,
+            due_on,
+            snapshot_json,
+            GENESIS_HASH,
+            now_s
+        ])?;
+    }
+    let (count, prev) = head.unwrap_or((0, GENESIS_HASH.to_owned()));
+    timeline::append(conn, &stored.case_id, (count, &prev), entries)?;
+    let mut sent = stored;
+    sent.timeline = timeline::load(conn, &sent.case_id)?;
+    let op = outbox::append(
+        conn,
+        device_id,
+        op_kind::CASE_SNAPSHOT,
+        Some(&sent.case_id),
+        serde_json::to_value(&sent)?,
+        now,
+    )?;
+    let (new_count, new_head) = sent
+        .timeline
+        .last()
+        .map(|e| (e.seq, e.hash.clone()))
+        .unwrap_or((0, GENESIS_HASH.to_owned()));
+    conn.prepare_cached(
+        "UPDATE cases SET status = ?2, accepted_on = ?3, due_on = ?4, snapshot_json = ?5,
+             event_count = ?6, head_hash = ?7, last_outbox_seq = ?8, updated_at = ?9
+         WHERE case_id = ?1",
+    )?
+    .execute(params![
+        sent.case_id,
+        status,
+        accepted_on,
+        due_on,
+        snapshot_json,
+        new_count,
+        new_head,
+        op.seq,
+        now_s
+    ])?;
+    Ok((sent, op))
+}
+
+/// A stored case with its timeline, `None` when unknown.
+pub fn load(conn: &Connection, case_id: &str) -> Result<Option<StoredCase>> {
+    let row: Option<(String, Option<String>, bool)> = conn
+        .query_row(
+            "SELECT snapshot_json, server_status,
+                 NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.case_id AND o.acked_at IS NULL)
+             FROM cases c WHERE case_id = ?1",
+            [case_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((json, server_status, synced)) = row else {
+        return Ok(None);
+    };
+    let mut snapshot: CaseSnapshot = serde_json::from_str(&json)?;
+    snapshot.timeline = timeline::load(conn, case_id)?;
+    Ok(Some(StoredCase {
+        snapshot,
+        server_status,
+        synced,
+    }))
+}
+
+/// Like [`load`], but a missing case is an error.
+pub fn get(conn: &Connection, case_id: &str) -> Result<StoredCase> {
+    load(conn, case_id)?.ok_or_else(|| LocalError::CaseNotFound {
+        case_id: case_id.to_owned(),
+    })
+}
+
+/// The case id holding an acceptance number.
+pub fn find_by_acceptance_number(conn: &Connection, number: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT case_id FROM cases WHERE acceptance_number = ?1",
+            [number],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+const SUMMARY: &str = "SELECT c.case_id, c.acceptance_number, c.impl_code, c.applicant_id, a.name,
+        c.status, c.received_on, c.due_on,
+        NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.case_id AND o.acked_at IS NULL)
+    FROM cases c JOIN applicants a ON a.applicant_id = c.applicant_id";
+
+fn summaries(
+    conn: &Connection,
+    filter: &str,
+    args: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<CaseSummary>> {
+    let sql = format!("{SUMMARY} {filter}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(args, |r| {
+        Ok((
+            CaseSummary {
+                case_id: r.get(0)?,
+                acceptance_number: r.get(1)?,
+                item_impl_code: r.get(2)?,
+                applicant_id: r.get(3)?,
+                applicant_name: r.get(4)?,
+                status: r.get(5)?,
+                received_on: NaiveDate::MIN,
+                due_on: None,
+                synced: r.get(8)?,
+            },
+            r.get::<_, String>(6)?,
+            r.get::<_, Option<String>>(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (mut s, received, due) = row?;
+        s.received_on = parse_date(&received)?;
+        s.due_on = due.as_deref().map(parse_date).transpose()?;
+        out.push(s);
+    }
+    Ok(out)
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate> {
+    s.parse().map_err(|_| LocalError::Corrupt {
+        detail: format!("日期 {s}"),
+    })
+}
+
+/// Cases received on `day`, newest number last.
+pub fn received_on(conn: &Connection, day: NaiveDate) -> Result<Vec<CaseSummary>> {
+    summaries(
+        conn,
+        "WHERE c.received_on = ?1 ORDER BY c.acceptance_number",
+        &[&day.to_string()],
+    )
+}
+
+/// Cases in handling (the decision clock runs) with a due date up to `until`, soonest first.
+pub fn in_handling_due_by(conn: &Connection, until: NaiveDate) -> Result<Vec<CaseSummary>> {
+    summaries(
+        conn,
+        "WHERE c.due_on IS NOT NULL AND c.due_on <= ?1
+           AND c.status IN ('accepted', 'handled', 'reviewed', 'suspended', 'dispatched')
+         ORDER BY c.due_on, c.acceptance_number",
+        &[&until.to_string()],
+    )
+}
+
+/// Cases with ops the server has not acknowledged.
+pub fn unsynced(conn: &Connection) -> Result<Vec<CaseSummary>> {
+    summaries(
+        conn,
+        "WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.case_id AND o.acked_at IS NULL)
+         ORDER BY c.acceptance_number",
+        &[],
+    )
+}
+
+/// Records a printed voucher; returns whether it was a reprint (补打) of that voucher.
+pub fn record_print(
+    conn: &Connection,
+    case_id: &str,
+    voucher: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let before: i64 = conn.query_row(
+        "SELECT count(*) FROM print_audit WHERE case_id = ?1 AND voucher = ?2",
+        params![case_id, voucher],
+        |r| r.get(0),
+    )?;
+    let reprint = before > 0;
+    conn.execute(
+        "INSERT INTO print_audit (case_id, voucher, reprint, actor, printed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![case_id, voucher, reprint, actor, now.to_rfc3339()],
+    )?;
+    Ok(reprint)
+}
