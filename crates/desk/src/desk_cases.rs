@@ -22,7 +22,7 @@ use crate::usecases::withdraw::{self, WithdrawInput};
 use crate::usecases::{catalogue, instant, queries, CaseDetail, Ctx, DeskError, NewCaseInput};
 
 impl Desk {
-    fn ctx(&self) -> Ctx {
+    pub(crate) fn ctx(&self) -> Ctx {
         let clock = &self.config().clock;
         Ctx {
             now: clock.now(),
@@ -31,7 +31,7 @@ impl Desk {
         }
     }
 
-    async fn store(&self) -> Result<&LocalStore, DeskError> {
+    pub(crate) async fn store(&self) -> Result<&LocalStore, DeskError> {
         self.local
             .get_or_try_init(|| async {
                 let dir = self.config().data_dir.clone();

@@ -46,6 +46,17 @@ pub enum DeskError {
     ApplicantMismatch,
     #[error("办件记录校验未通过：{0}")]
     Tampered(ChainBreak),
+    #[error("不能打印{kind}：{reason}")]
+    VoucherNotApplicable {
+        kind: &'static str,
+        reason: &'static str,
+    },
+    #[error(transparent)]
+    Receipt(#[from] onestop_receipt::ReceiptError),
+    #[error(transparent)]
+    Print(#[from] onestop_receipt::PrintError),
+    #[error("尚未选择打印机：请在“设置”中选择本窗口的打印机")]
+    NoPrinter,
     #[error("后台任务异常：{0}")]
     Internal(String),
 }
@@ -74,6 +85,10 @@ impl DeskError {
             DeskError::SupplementIncomplete { .. } => "case.supplement_incomplete",
             DeskError::ApplicantMismatch => "applicant.mismatch",
             DeskError::Tampered(_) => "case.timeline_tampered",
+            DeskError::VoucherNotApplicable { .. } => "voucher.not_applicable",
+            DeskError::Receipt(e) => onestop_domain::Coded::code(e),
+            DeskError::Print(e) => onestop_domain::Coded::code(e),
+            DeskError::NoPrinter => "print.no_printer",
             DeskError::Internal(_) => "desk.internal",
         }
     }
@@ -89,6 +104,10 @@ impl DeskError {
                 json!({ "materials": ids, "names": names, "waivable": waivable })
             }
             DeskError::SupplementIncomplete { names } => json!({ "names": names }),
+            DeskError::Receipt(onestop_receipt::ReceiptError::MissingGlyph { chars }) => json!({
+                "chars": chars.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                "code_points": chars.iter().map(|c| format!("U+{:04X}", u32::from(*c))).collect::<Vec<_>>(),
+            }),
             DeskError::Local(LocalError::Catalogue(CatalogueError::Invalid { problems })) => {
                 json!({ "problems": problems })
             }

@@ -10,11 +10,13 @@ mod error;
 pub mod instant;
 pub mod materials;
 mod new_case;
+pub mod print;
 pub mod proxy;
 pub mod queries;
 pub mod reject;
 pub mod supplement;
 mod types;
+mod voucher_data;
 pub mod withdraw;
 
 pub use error::DeskError;
