@@ -11,6 +11,7 @@ mod error;
 mod meta;
 mod supervision;
 mod sync;
+pub mod timeline;
 mod upload;
 pub mod voucher_signature;
 mod workflow;

@@ -217,3 +217,58 @@ fn op_hash_ignores_key_order_but_not_content() {
         "85549f6f85f50d5562dc43b8c907c283cb3664b5e596d2552731389d534cdc36"
     );
 }
+
+#[test]
+fn timeline_hash_chain_is_frozen_and_checked() {
+    use onestop_protocol::timeline::{entry_hash, verify_entries, ChainBreak, GENESIS_HASH};
+    let mut first = TimelineEntry {
+        seq: 1,
+        at: at(),
+        actor: "clerk-001".into(),
+        kind: "case.received".into(),
+        event: None,
+        data: serde_json::json!({"note": "收件"}),
+        prev_hash: GENESIS_HASH.into(),
+        hash: String::new(),
+    };
+    first.hash = entry_hash("case-1", &first);
+    let mut second = TimelineEntry {
+        seq: 2,
+        kind: "voucher.printed".into(),
+        prev_hash: first.hash.clone(),
+        ..first.clone()
+    };
+    second.hash = entry_hash("case-1", &second);
+    // Frozen: the window and the server of different builds must compute the same hash.
+    assert_eq!(
+        first.hash,
+        "72fa025642ae9c4de899bb7270fc2594709666f5ce88f8d6db48337b0764ccca"
+    );
+    let chain = vec![first.clone(), second.clone()];
+    assert_eq!(
+        verify_entries("case-1", &chain, Some((2, &second.hash))),
+        Ok(())
+    );
+    // Bound to its case: the same entries under another case id do not verify.
+    assert_eq!(
+        verify_entries("case-2", &chain, None),
+        Err(ChainBreak::Edited { seq: 1 })
+    );
+    let mut edited = chain.clone();
+    edited[0].actor = "someone-else".into();
+    assert_eq!(
+        verify_entries("case-1", &edited, None),
+        Err(ChainBreak::Edited { seq: 1 })
+    );
+    assert_eq!(
+        verify_entries("case-1", &chain[1..], None),
+        Err(ChainBreak::Gap {
+            expected: 1,
+            found: 2
+        })
+    );
+    assert_eq!(
+        verify_entries("case-1", &chain[..1], Some((2, &second.hash))),
+        Err(ChainBreak::HeadMismatch)
+    );
+}
