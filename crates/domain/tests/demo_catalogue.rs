@@ -120,3 +120,27 @@ fn format_and_json_errors() {
         "catalogue.unsupported_format"
     );
 }
+
+#[test]
+fn waiver_is_a_per_item_policy_and_never_on_an_instant_item() {
+    use onestop_domain::catalogue::CaseType;
+    let mut cat = converted();
+    // The demo county allows 容缺受理 on its 承诺件 and on nothing else.
+    for item in &cat.items {
+        assert_eq!(
+            item.waiver_allowed,
+            item.case_type == CaseType::Promised,
+            "{}",
+            item.name
+        );
+    }
+    let instant = cat
+        .items
+        .iter_mut()
+        .find(|i| i.case_type == CaseType::Instant)
+        .expect("the demo has a 即办件");
+    instant.waiver_allowed = true;
+    let problems = cat.validate();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].code(), "catalogue.waiver_on_instant");
+}

@@ -1,6 +1,6 @@
 //! Which required materials are still missing, and whether 容缺受理 may cover them.
 
-use onestop_domain::catalogue::{CaseType, Item, Material};
+use onestop_domain::catalogue::{Item, Material};
 use onestop_protocol::MaterialReceipt;
 
 use super::DeskError;
@@ -50,11 +50,9 @@ pub fn not_satisfied<'a>(item: &'a Item, received: &[MaterialReceipt]) -> Vec<&'
 
 /// Whether 容缺受理 is available for the item.
 ///
-/// The catalogue format has no per-item 容缺 flag yet (asked of `onestop-domain`); until it has,
-/// the window allows it for 承诺件 only: a 即办件 is decided on the spot, which cannot be done
-/// while a required material is missing.
+/// 容缺受理 is a per-item policy of the catalogue (the domain refuses it on a 即办件).
 pub fn waiver_allowed(item: &Item) -> bool {
-    item.case_type == CaseType::Promised
+    item.waiver_allowed
 }
 
 /// Checks the 容缺 entries (allowed for the item, reason given) and that nothing else is missing.

@@ -167,6 +167,8 @@ fn convert_item(s: SourceItem) -> Result<Item, CatalogueError> {
         flow: s.flow,
         proxy_allowed: s.proxy_allowed,
         in_person_required: s.in_person_required,
+        // The demo source has no 容缺 list; the demo county allows it for every 承诺件.
+        waiver_allowed: case_type == CaseType::Promised,
         parallel_parts: s.parallel_parts,
         consult_phone: s.consult_phone,
         supervise_phone: s.supervise_phone,

@@ -224,6 +224,11 @@ pub struct Item {
     pub proxy_allowed: bool,
     /// The applicant must appear in person for some step.
     pub in_person_required: bool,
+    /// 容缺受理: the window may accept while a required material is still missing, with the
+    /// reason recorded, to be supplied later. A local policy set per item by the administrator;
+    /// never for a 即办件, which is decided on the spot.
+    #[serde(default)]
+    pub waiver_allowed: bool,
     /// Non-empty for a 一件事 bundle.
     pub parallel_parts: Vec<ParallelPart>,
     pub consult_phone: String,

@@ -39,6 +39,7 @@ pub enum ProblemKind {
     BadPhone,
     BadUscc,
     BadWarningThreshold,
+    WaiverOnInstant,
 }
 
 /// One reason to refuse an edition.
@@ -77,6 +78,7 @@ impl Coded for CatalogueProblem {
             K::PartIsSelf => "catalogue.part_is_self",
             K::DuplicatePart => "catalogue.duplicate_part",
             K::NestedBundle => "catalogue.nested_bundle",
+            K::WaiverOnInstant => "catalogue.waiver_on_instant",
             K::PartDepartmentMismatch => "catalogue.part_department_mismatch",
             K::BadFormKey => "catalogue.bad_form_key",
             K::DuplicateFormKey => "catalogue.duplicate_form_key",

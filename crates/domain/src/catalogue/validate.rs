@@ -152,6 +152,13 @@ fn check_item(cat: &Catalogue, item: &Item, c: &mut Collector<'_>) {
         ),
         _ => {}
     }
+    if item.waiver_allowed && item.case_type == CaseType::Instant {
+        c.push(
+            "waiver_allowed",
+            K::WaiverOnInstant,
+            format!("即办件“{name}”当场办结，不能设置容缺受理"),
+        );
+    }
     if item.fee.charged
         && item
             .fee
