@@ -14,6 +14,7 @@ pub mod config;
 pub mod ingest;
 pub mod store;
 pub mod supervision;
+pub mod telemetry;
 pub mod workflow;
 
 pub use config::ServerConfig;

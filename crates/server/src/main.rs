@@ -2,53 +2,19 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use onestop_domain::catalogue::CatalogueError;
 use onestop_server::api::{router, AppState};
-use onestop_server::{catalogue_import, store, ServerConfig};
+use onestop_server::config::ConfigArgs;
+use onestop_server::{catalogue_import, store};
 
 #[derive(Parser)]
 #[command(name = "onestop-server", version, about = "一站通 中心审批服务器")]
 struct Cli {
-    /// A SQLite file path (created if absent) or a postgres:// URL.
-    #[arg(
-        long,
-        global = true,
-        env = "ONESTOP_DATABASE",
-        default_value = "onestop-data/server.db"
-    )]
-    database: String,
-    /// Address to listen on.
-    #[arg(
-        long,
-        global = true,
-        env = "ONESTOP_LISTEN",
-        default_value = "127.0.0.1:8480"
-    )]
-    listen: SocketAddr,
-    /// Largest accepted request body in bytes.
-    #[arg(long, global = true, env = "ONESTOP_BODY_LIMIT", default_value_t = ServerConfig::DEFAULT_BODY_LIMIT)]
-    body_limit: usize,
-    /// Folder for attachment files (temp files and finished files).
-    #[arg(
-        long,
-        global = true,
-        env = "ONESTOP_UPLOAD_DIR",
-        default_value = "onestop-data/uploads"
-    )]
-    upload_dir: std::path::PathBuf,
-    /// Largest attachment file in bytes.
-    #[arg(long, global = true, env = "ONESTOP_MAX_UPLOAD_BYTES", default_value_t = ServerConfig::DEFAULT_MAX_UPLOAD_BYTES)]
-    max_upload_bytes: u64,
-    /// Citizen page lookups per client IP and minute.
-    #[arg(
-        long,
-        global = true,
-        env = "ONESTOP_CITIZEN_RATE_PER_MINUTE",
-        default_value_t = 10
-    )]
-    citizen_rate_per_minute: u32,
+    #[command(flatten)]
+    config: ConfigArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -59,6 +25,9 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Print the effective configuration (flags > ONESTOP_* variables > file > defaults) as TOML
+    /// and exit, without touching the database.
+    Config,
     /// Publish a catalogue edition from a JSON file (idempotent: the same content is kept once).
     ImportCatalogue { file: std::path::PathBuf },
     /// Create the first administrator of a county; the password is read from
@@ -95,11 +64,14 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let mut config = ServerConfig::new(cli.database, cli.listen);
-    config.body_limit = cli.body_limit;
-    config.upload_dir = cli.upload_dir;
-    config.max_upload_bytes = cli.max_upload_bytes;
-    config.citizen_rate_per_minute = cli.citizen_rate_per_minute;
+    let config = cli
+        .config
+        .resolve()
+        .map_err(|e| format!("{e}（{}）", e.code()))?;
+    if let Command::Config = cli.command {
+        print!("{}", config.to_layer().to_toml());
+        return Ok(());
+    }
     let store = store::open(&config.database)
         .await
         .map_err(|e| e.to_string())?;
@@ -108,7 +80,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         tracing::info!(?applied, "migrations applied");
     }
     match cli.command {
-        Command::Migrate => Ok(()),
+        Command::Migrate | Command::Config => Ok(()),
         Command::CreateAdmin {
             username,
             county,
@@ -172,7 +144,16 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("无法监听 {}：{e}", config.listen))?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             tracing::info!(%addr, store = store.kind().as_str(), "listening");
-            let app = router(AppState::new(store, config));
+            let state = AppState::new(store, config);
+            let metrics = std::sync::Arc::clone(&state.metrics);
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(5));
+                loop {
+                    tick.tick().await;
+                    metrics.upkeep();
+                }
+            });
+            let app = router(state);
             axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<SocketAddr>(),

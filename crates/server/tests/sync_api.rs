@@ -139,6 +139,9 @@ async fn the_server_revalidates_every_case() {
         unknown_applicant.applicant_id = uuid::Uuid::now_v7().to_string();
         let mut item_changed = accepted_case(&w.device, 0, 7, &applicant_id);
         item_changed.item_hash = "00".repeat(32);
+        // An entry of the tamper-evident timeline edited after the window sealed it.
+        let mut edited_timeline = accepted_case(&w.device, 0, 8, &applicant_id);
+        edited_timeline.timeline[0].actor = "someone-else".into();
         let cases = vec![
             expect(bad_form, "form.invalid"),
             expect(bad_number, "number.bad_check"),
@@ -147,6 +150,7 @@ async fn the_server_revalidates_every_case() {
             expect(forged_flow, "case.flow_mismatch"),
             expect(unknown_applicant, "case.applicant_unknown"),
             expect(item_changed, "case.item_changed"),
+            expect(edited_timeline, "case.timeline_broken"),
         ];
         let (ops, codes): (Vec<_>, Vec<_>) = cases.into_iter().unzip();
         let mut bad_hash = op(&w.device, seq + 1, op_kind::CASE_SNAPSHOT, &base);

@@ -52,5 +52,6 @@ pub async fn changes(
             ApiError::new("sync.cursor_gone", "同步位置已失效，请从头重新同步"),
         ));
     }
+    state.metrics.changes_served(page.changes.len());
     Ok(axum::Json(page))
 }

@@ -11,6 +11,7 @@ mod error;
 mod health;
 mod json;
 mod meta;
+mod metrics;
 mod openapi;
 mod ops;
 mod supervision;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub uploads: Arc<UploadLimits>,
     pub upload_locks: Arc<UploadLocks>,
     pub citizen_limiter: Arc<crate::citizen::RateLimiter>,
+    /// This server's own metrics recorder (never the process-global one).
+    pub metrics: Arc<crate::telemetry::Metrics>,
 }
 
 impl AppState {
@@ -63,6 +66,7 @@ impl AppState {
             config: Arc::new(config),
             calendar: Arc::new(WorkCalendar::default_cn()),
             catalogues: Arc::new(CatalogueCache::default()),
+            metrics: Arc::new(crate::telemetry::Metrics::new()),
         }
     }
 }
@@ -84,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/meta", get(meta::meta))
         .route("/v1/catalogue", get(catalogue::current))
         .route("/openapi.json", get(openapi::document))
+        .route("/metrics", get(metrics::metrics))
         .route("/v1/admin/enrolment-codes", post(enrol::create_code))
         .route("/v1/admin/users", post(users::create_user))
         .route("/v1/admin/catalogue", put(admin_catalogue::publish))
@@ -107,6 +112,10 @@ pub fn router(state: AppState) -> Router {
             auth::authenticate,
         ))
         .layer(middleware::from_fn(error::json_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -20,6 +20,7 @@ use utoipa::OpenApi;
         super::meta::meta,
         super::catalogue::current,
         document,
+        super::metrics::metrics,
         super::enrol::create_code,
         super::enrol::enroll,
         super::users::create_user,

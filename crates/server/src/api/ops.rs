@@ -82,6 +82,9 @@ pub async fn push(
         .collect();
     let count = prepared.len();
     let response = state.store.ingest(device, prepared, now).await?;
+    state
+        .metrics
+        .ops(response.results.iter().map(|r| r.outcome));
     let rejected = response
         .results
         .iter()

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 pub use authz::{allowed, Perm};
 
 /// argon2id cost, configurable (tests and offline verifiers on old PCs use less memory).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PasswordCost {
     pub memory_kib: u32,
     pub iterations: u32,

@@ -90,7 +90,7 @@ pub fn validate_case(payload: &serde_json::Value, cx: &Context<'_>) -> Result<Ca
         }
         ResidentId::parse(&proxy.id_number, cx.today).map_err(|e| coded(&e))?;
     }
-    check_timeline(&snap.timeline)?;
+    check_timeline(&snap.case_id, &snap.timeline)?;
     let replayed = replay(item, &snap, cx)?;
     if replayed != snap.flow {
         return Err(reject(
@@ -143,18 +143,14 @@ pub fn validate_case(payload: &serde_json::Value, cx: &Context<'_>) -> Result<Ca
     })
 }
 
-/// The timeline is a gapless chain: seq 1, 2, 3 … each pointing at the previous hash.
-fn check_timeline(timeline: &[TimelineEntry]) -> Result<(), ApiError> {
-    for (i, e) in timeline.iter().enumerate() {
-        let linked = i == 0 || timeline[i - 1].hash == e.prev_hash;
-        if e.seq as usize != i + 1 || !linked || e.hash.is_empty() {
-            return Err(reject(
-                "case.timeline_broken",
-                format!("办理记录第 {} 条断链或序号不连续", i + 1),
-            ));
-        }
-    }
-    Ok(())
+/// The timeline is the window's hash chain: seq 1, 2, 3 …, each entry hashed over its content
+/// and bound to the case, each pointing at the previous hash. An edited, dropped or reordered
+/// entry is refused (the same check the window runs, from `onestop_protocol::timeline`).
+fn check_timeline(case_id: &str, timeline: &[TimelineEntry]) -> Result<(), ApiError> {
+    onestop_protocol::timeline::verify_entries(case_id, timeline, None).map_err(|e| {
+        reject("case.timeline_broken", format!("办理记录校验未通过：{e}"))
+            .with_details(serde_json::to_value(&e).unwrap_or_default())
+    })
 }
 
 /// Rebuilds the flow from the receipt through every recorded event, with the domain machine.

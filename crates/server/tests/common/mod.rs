@@ -73,6 +73,17 @@ pub async fn serve(
     }
 }
 
+/// A server running elsewhere (the real binary), reached at `url`, whose store the test opens too.
+pub fn remote(url: String, store: Arc<dyn Store>, upload_dir: std::path::PathBuf) -> Running {
+    Running {
+        url,
+        store,
+        http: reqwest::Client::new(),
+        upload_dir,
+        _dir: None,
+    }
+}
+
 pub async fn start_sqlite() -> Running {
     start_sqlite_with(test_config()).await
 }
@@ -484,7 +495,7 @@ pub fn accepted_case_on(
     let mut timeline = Vec::new();
     let mut prev = "0".repeat(64);
     for (i, e) in events.iter().enumerate() {
-        let hash = format!("{:064x}", i + 1);
+        let hash = String::new(); // sealed below, once the case id is known
         timeline.push(TimelineEntry {
             seq: i as u32 + 1,
             at: Utc::now(),
@@ -511,7 +522,7 @@ pub fn accepted_case_on(
         today,
         item.warning,
     );
-    CaseSnapshot {
+    let mut case = CaseSnapshot {
         case_id: uuid::Uuid::now_v7().to_string(),
         acceptance_number: number.to_string(),
         catalogue_edition: "2026-11".into(),
@@ -529,6 +540,19 @@ pub fn accepted_case_on(
         county_code: COUNTY.into(),
         terminal_code: device.enrolled.terminal_code.clone(),
         updated_at: Utc::now(),
+    };
+    seal_timeline(&mut case);
+    case
+}
+
+/// Chains the timeline of `case` the way a window does (seq, prev_hash, hash bound to the case).
+pub fn seal_timeline(case: &mut CaseSnapshot) {
+    let mut prev = onestop_protocol::timeline::GENESIS_HASH.to_string();
+    for (i, e) in case.timeline.iter_mut().enumerate() {
+        e.seq = i as u32 + 1;
+        e.prev_hash = prev;
+        e.hash = onestop_protocol::timeline::entry_hash(&case.case_id, e);
+        prev = e.hash.clone();
     }
 }
 

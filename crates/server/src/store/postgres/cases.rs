@@ -69,14 +69,21 @@ pub(crate) async fn replace_parts(
     case_id: &str,
     parts: &[PartRow],
 ) -> Result<(), StoreError> {
-    tx.execute("DELETE FROM case_parts WHERE case_id = $1", &[&case_id])
+    let delete = tx
+        .prepare_cached("DELETE FROM case_parts WHERE case_id = $1")
         .await?;
-    for p in parts {
-        tx.execute(
+    tx.execute(&delete, &[&case_id]).await?;
+    if parts.is_empty() {
+        return Ok(());
+    }
+    let insert = tx
+        .prepare_cached(
             "INSERT INTO case_parts (case_id, impl_code, department, status) VALUES ($1, $2, $3, $4)",
-            &[&case_id, &p.impl_code, &p.department, &p.status],
         )
         .await?;
+    for p in parts {
+        tx.execute(&insert, &[&case_id, &p.impl_code, &p.department, &p.status])
+            .await?;
     }
     Ok(())
 }

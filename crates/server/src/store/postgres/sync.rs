@@ -86,6 +86,15 @@ pub async fn ingest(
         });
     }
     let start = acked;
+    // Every op of this push now has a ledger row: walk over them in memory, then ask the
+    // database only about seqs beyond (ops stored by earlier, out-of-order pushes).
+    let mut done: Vec<u64> = results.iter().map(|r| r.seq).collect();
+    done.sort_unstable();
+    for seq in done {
+        if i64::try_from(seq).is_ok_and(|s| s == acked + 1) {
+            acked += 1;
+        }
+    }
     let next = tx
         .prepare_cached(
             "SELECT EXISTS(SELECT 1 FROM applied_ops WHERE device_id = $1 AND seq = $2)",
@@ -100,7 +109,8 @@ pub async fn ingest(
     }
     if acked != start {
         tx.execute(
-            "UPDATE devices SET acked_seq = $2 WHERE device_id = $1",
+            &tx.prepare_cached("UPDATE devices SET acked_seq = $2 WHERE device_id = $1")
+                .await?,
             &[&device.device_id, &acked],
         )
         .await?;
@@ -152,7 +162,10 @@ async fn apply_case(
 ) -> Result<Result<(), ApiError>, StoreError> {
     let existing = tx
         .query_opt(
-            "SELECT device_id, version, status FROM cases WHERE case_id = $1 FOR UPDATE",
+            &tx.prepare_cached(
+                "SELECT device_id, version, status FROM cases WHERE case_id = $1 FOR UPDATE",
+            )
+            .await?,
             &[&row.case_id],
         )
         .await?
@@ -165,14 +178,16 @@ async fn apply_case(
         });
     let number_owner: Option<String> = tx
         .query_opt(
-            "SELECT case_id FROM cases WHERE acceptance_number = $1",
+            &tx.prepare_cached("SELECT case_id FROM cases WHERE acceptance_number = $1")
+                .await?,
             &[&row.acceptance_number],
         )
         .await?
         .map(|r| r.get(0));
     let applicant_known: bool = tx
         .query_one(
-            "SELECT EXISTS(SELECT 1 FROM applicants WHERE applicant_id = $1)",
+            &tx.prepare_cached("SELECT EXISTS(SELECT 1 FROM applicants WHERE applicant_id = $1)")
+                .await?,
             &[&row.applicant_id],
         )
         .await?
@@ -190,10 +205,10 @@ async fn apply_case(
     let (version, status) = match existing {
         None => {
             tx.execute(
-                "INSERT INTO cases (case_id, acceptance_number, device_id, window_id, county_code,
+                &tx.prepare_cached("INSERT INTO cases (case_id, acceptance_number, device_id, window_id, county_code,
                    applicant_id, item_impl_code, department, status, flow, snapshot, device_seq,
                    due_on, due_provisional, version, received_on, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $16)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $16)").await?,
                 &[
                     &row.case_id,
                     &row.acceptance_number,
@@ -219,9 +234,9 @@ async fn apply_case(
         }
         Some((_, 0, _)) => {
             tx.execute(
-                "UPDATE cases SET status = $2, flow = $3, snapshot = $4, device_seq = $5, due_on = $6,
+                &tx.prepare_cached("UPDATE cases SET status = $2, flow = $3, snapshot = $4, device_seq = $5, due_on = $6,
                    due_provisional = $7, applicant_id = $8, updated_at = $9
-                 WHERE case_id = $1 AND device_seq < $5",
+                 WHERE case_id = $1 AND device_seq < $5").await?,
                 &[
                     &row.case_id,
                     &row.status,
@@ -240,8 +255,11 @@ async fn apply_case(
         }
         Some((_, version, status)) => {
             tx.execute(
-                "UPDATE cases SET snapshot = $2, device_seq = $3, updated_at = $4
+                &tx.prepare_cached(
+                    "UPDATE cases SET snapshot = $2, device_seq = $3, updated_at = $4
                  WHERE case_id = $1 AND device_seq < $3",
+                )
+                .await?,
                 &[&row.case_id, &row.snapshot_json, &seq, &at],
             )
             .await?;
