@@ -16,3 +16,9 @@ pub async fn check_connection_now(
 ) -> Result<ConnectionStatus, ApiError> {
     Ok(desk.check_connection_now().await)
 }
+
+/// "立即同步".
+#[tauri::command]
+pub fn sync_now(desk: State<'_, Arc<Desk>>) -> Result<(), ApiError> {
+    desk.sync_now()
+}

@@ -29,12 +29,14 @@ fn main() {
                 .map_err(|e| format!("{} ({})", e.message, e.code))?;
             let desk = Arc::new(desk);
             events::forward_connection(app.handle().clone(), &desk);
+            events::forward_sync(app.handle().clone(), &desk);
             app.manage(desk);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::check_connection_now,
+            commands::sync_now,
         ])
         .build(tauri::generate_context!());
     match app {

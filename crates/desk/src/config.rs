@@ -21,6 +21,10 @@ pub struct DeskConfig {
     pub health_timeout: Duration,
     /// Where the database key lives. `None`: the OS keyring (Secret Service, else keyutils).
     pub keystore: Option<Arc<dyn KeyStore>>,
+    /// With nothing to push, the change log is polled this often.
+    pub sync_idle_poll: Duration,
+    /// Per-request timeout of the sync engine; a black-holed network fails a round after this.
+    pub sync_timeout: Duration,
     /// Where "now" comes from; tests fix it.
     pub clock: Arc<dyn Clock>,
 }
@@ -33,6 +37,8 @@ impl DeskConfig {
             health_interval: Duration::from_secs(5),
             health_timeout: Duration::from_secs(3),
             keystore: None,
+            sync_idle_poll: Duration::from_secs(30),
+            sync_timeout: Duration::from_secs(30),
             clock: Arc::new(SystemClock),
         }
     }

@@ -18,6 +18,9 @@ pub struct Desk {
     /// The window database, opened on first use (see `desk_cases.rs`).
     pub(crate) local: tokio::sync::OnceCell<crate::local_store::LocalStore>,
     pub(crate) calendar: Arc<onestop_domain::calendar::WorkCalendar>,
+    /// Sync: signer, engine, status stream, session (see `sync/`).
+    pub(crate) sync: Arc<crate::sync::link::SyncLink>,
+    reconnect_task: JoinHandle<()>,
 }
 
 impl Desk {
@@ -27,11 +30,18 @@ impl Desk {
             .map_err(|e| e.to_api_error())?;
         let connection = ConnectionMonitor::new(client);
         let monitor_task = connection.spawn(config.health_interval);
+        let sync = crate::sync::link::SyncLink::new();
+        let reconnect_task = tokio::spawn(trigger_on_reconnect(
+            connection.subscribe(),
+            Arc::downgrade(&sync),
+        ));
         tracing::info!(server = %config.server_url, "desk started");
         Ok(Self {
             config,
             connection,
             monitor_task,
+            sync,
+            reconnect_task,
             local: tokio::sync::OnceCell::new(),
             calendar: Arc::new(onestop_domain::calendar::WorkCalendar::default_cn()),
         })
@@ -65,5 +75,24 @@ impl Desk {
 impl Drop for Desk {
     fn drop(&mut self) {
         self.monitor_task.abort();
+        self.reconnect_task.abort();
+    }
+}
+
+/// The network came back: sync at once instead of waiting out the backoff (§5.2).
+async fn trigger_on_reconnect(
+    mut rx: watch::Receiver<ConnectionStatus>,
+    sync: std::sync::Weak<crate::sync::link::SyncLink>,
+) {
+    let mut was_connected = rx.borrow().state == crate::status::ConnectionState::Connected;
+    while rx.changed().await.is_ok() {
+        let connected = rx.borrow().state == crate::status::ConnectionState::Connected;
+        if connected && !was_connected {
+            match sync.upgrade() {
+                Some(link) => link.trigger(),
+                None => return,
+            }
+        }
+        was_connected = connected;
     }
 }

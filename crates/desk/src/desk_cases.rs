@@ -96,6 +96,7 @@ impl Desk {
             .await?
             .run(move |db, _| applicants::register(db, &ctx, input))
             .await?;
+        self.after_write();
         Ok(out)
     }
 
@@ -142,6 +143,7 @@ impl Desk {
                 queries::detail(db.conn(), &ctx, stored)
             })
             .await?;
+        self.after_write();
         Ok(out)
     }
 
@@ -209,6 +211,7 @@ impl Desk {
             .await?
             .run(move |db, dir| Ok(attachments::import_attachment(db, dir, &ctx, input)?.0))
             .await?;
+        self.after_write();
         Ok(out)
     }
 

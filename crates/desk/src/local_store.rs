@@ -40,4 +40,14 @@ impl LocalStore {
         .await
         .map_err(|e| DeskError::Internal(e.to_string()))?
     }
+
+    /// Runs `f` with the database on the calling thread (the sync ports, which the engine already
+    /// calls on the blocking pool).
+    pub(crate) fn blocking<T>(
+        &self,
+        f: impl FnOnce(&mut Db) -> Result<T, DeskError>,
+    ) -> Result<T, DeskError> {
+        let mut guard = self.db.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    }
 }

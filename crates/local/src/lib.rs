@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod search;
 pub mod sequences;
 pub mod settings;
+pub mod sync_state;
 pub mod timeline;
 
 pub use db::open::{Db, DB_FILE};

@@ -4,6 +4,7 @@
 //! reqwest with rustls. It holds no UI state and no Tauri code, and it does not own the window's
 //! database schema (that is `onestop-local`); scheduling for the window lives in `onestop-desk`.
 
+mod account;
 pub mod backoff;
 mod client;
 pub mod clock;
@@ -15,5 +16,6 @@ pub mod status;
 pub mod transport;
 pub mod upload;
 
+pub use account::Answered;
 pub use client::{Probe, ServerClient};
 pub use error::SyncError;

@@ -16,6 +16,16 @@ pub struct UploadProgress {
     pub total_bytes: u64,
 }
 
+/// An op the server rejected, waiting for the clerk (correct the case, then "retry").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CaseSyncError {
+    /// `None` for an op that is not about one case (an applicant record).
+    pub case_id: Option<String>,
+    pub acceptance_number: Option<String>,
+    pub seq: u64,
+    pub error: ApiError,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct SyncStatus {
     /// The last round reached the server.
@@ -39,4 +49,6 @@ pub struct SyncStatus {
     pub clock_skewed: bool,
     /// Things the clerk should hear about from the last round ("result ready for collection").
     pub notices: Vec<String>,
+    /// Rejected ops, one per case, each held back until the clerk retries it.
+    pub case_errors: Vec<CaseSyncError>,
 }

@@ -13,6 +13,44 @@ window_name: string | null,
  */
 clerk_name: string | null, health_interval_secs: number, connection: ConnectionStatus, };
 
+export type CaseSyncError = { 
+/**
+ * `None` for an op that is not about one case (an applicant record).
+ */
+case_id: string | null, acceptance_number: string | null, seq: bigint, error: ApiError, };
+
 export type ConnectionState = "checking" | "connected" | "offline";
 
 export type ConnectionStatus = { state: ConnectionState, server_url: string, last_checked_at: string | null, last_ok_at: string | null, latency_ms: number | null, server_version: string | null, error: ApiError | null, };
+
+export type SyncStatus = { 
+/**
+ * The last round reached the server.
+ */
+online: boolean, 
+/**
+ * A round is running now.
+ */
+running: boolean, queued_ops: bigint, queued_bytes: bigint, upload: UploadProgress | null, last_success_at: string | null, last_error: ApiError | null, 
+/**
+ * Consecutive failed rounds; the backoff grows with it.
+ */
+failures: number, next_attempt_at: string | null, 
+/**
+ * Local clock minus server clock, seconds, from the last response's `Date`.
+ */
+clock_offset_secs: number | null, 
+/**
+ * The offset is beyond 5 minutes: dates on vouchers may be wrong, tell the clerk.
+ */
+clock_skewed: boolean, 
+/**
+ * Things the clerk should hear about from the last round ("result ready for collection").
+ */
+notices: Array<string>, 
+/**
+ * Rejected ops, one per case, each held back until the clerk retries it.
+ */
+case_errors: Array<CaseSyncError>, };
+
+export type UploadProgress = { case_id: string, slot: string, file_name: string, sent_bytes: bigint, total_bytes: bigint, };

@@ -2,6 +2,8 @@
 //! catalogue, an enrolled window identity, and forms filled the way a clerk fills them.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::Path;
 use std::sync::Arc;
 

@@ -8,8 +8,10 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use crate::error::{LocalError, Result};
 
 /// `(version, name, sql)`, in order. Never edit a published migration: add a new one.
-pub const MIGRATIONS: &[(u32, &str, &str)] =
-    &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (2, "sync", include_str!("../../migrations/0002_sync.sql")),
+];
 
 /// Applies every migration not yet recorded. Returns the versions applied now.
 pub fn migrate(conn: &mut Connection, now: &str) -> Result<Vec<u32>> {

@@ -1,0 +1,195 @@
+//! Enrolment and sign-in (docs/protocol.md §1, §3) as `Desk` methods.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use onestop_local::settings::{self, WindowIdentity};
+use onestop_local::{KeyStore, KeyringStore};
+use onestop_protocol::{ApiError, EnrollRequest, EnrollResponse, LoginRequest, UserInfo};
+use onestop_sync::ServerClient;
+use serde::{Deserialize, Serialize};
+
+use crate::desk::Desk;
+use crate::device_key;
+use crate::sync::error::SyncSetupError;
+use crate::sync::link::keys;
+use crate::sync::signer::{DeskSigner, DeviceOnly};
+use crate::usecases::DeskError;
+
+/// The cached argon2 verifier for signing in offline until `valid_until`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CachedVerifier {
+    pub username: String,
+    pub phc: String,
+    pub valid_until: DateTime<Utc>,
+}
+
+const ACCOUNT_TIMEOUT: Duration = Duration::from_secs(15);
+
+impl Desk {
+    pub(crate) async fn sync_keys(&self) -> Result<Arc<dyn KeyStore>, DeskError> {
+        if let Some(k) = self.config().keystore.clone() {
+            return Ok(k);
+        }
+        let store = tokio::task::spawn_blocking(|| {
+            KeyringStore::platform(onestop_local::keystore::KEYRING_SERVICE)
+        })
+        .await
+        .map_err(|e| DeskError::Internal(e.to_string()))??;
+        Ok(Arc::new(store))
+    }
+
+    /// The device key (made on first use) and the server's id for this device, if enrolled.
+    pub(crate) async fn signer(&self) -> Result<Arc<DeskSigner>, ApiError> {
+        let signer = self
+            .sync
+            .signer
+            .get_or_try_init(|| async {
+                let keys = self.sync_keys().await?;
+                let store = self.store().await?;
+                let (key, device_id, url) = store
+                    .run(move |db, _| {
+                        let key = device_key::load_or_create(keys.as_ref())?;
+                        let id = settings::get(db.conn(), keys::DEVICE_ID)?;
+                        let url = settings::get(db.conn(), keys::SERVER_URL)?;
+                        Ok((key, id, url))
+                    })
+                    .await?;
+                if let Some(url) = url {
+                    *self
+                        .sync
+                        .server_url
+                        .write()
+                        .unwrap_or_else(|p| p.into_inner()) = Some(url);
+                }
+                Ok::<_, ApiError>(Arc::new(DeskSigner::new(key, device_id)))
+            })
+            .await?;
+        Ok(Arc::clone(signer))
+    }
+
+    /// The server this window is enrolled with (else the configured one).
+    pub(crate) fn sync_server_url(&self) -> String {
+        self.sync
+            .server_url
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .unwrap_or_else(|| self.config().server_url.clone())
+    }
+
+    /// Enrols this PC with the one-time code an administrator issued (登记本机): sends the
+    /// device's public key, and stores the window identity, the device id and the server URL.
+    pub async fn enrol(
+        &self,
+        server_url: String,
+        code: String,
+    ) -> Result<EnrollResponse, ApiError> {
+        let signer = self.signer().await?;
+        if signer.device_id().is_some() {
+            let terminal_code = self
+                .window_identity()
+                .await?
+                .map(|w| w.terminal_code)
+                .unwrap_or_default();
+            return Err(SyncSetupError::AlreadyEnrolled { terminal_code }.into());
+        }
+        let client =
+            ServerClient::new(&server_url, ACCOUNT_TIMEOUT).map_err(|e| e.to_api_error())?;
+        let answer = client
+            .enroll(&EnrollRequest {
+                code,
+                public_key: signer.public_key_b64(),
+            })
+            .await
+            .map_err(|e| e.to_api_error())?;
+        let enrolled = answer.value;
+        let identity = WindowIdentity {
+            county_code: enrolled.county_code.clone(),
+            terminal_code: enrolled.terminal_code.clone(),
+            window_name: enrolled.window_name.clone(),
+            level: enrolled.level,
+            parent_window: None,
+        };
+        let (device_id, window_id, url) = (
+            enrolled.device_id.clone(),
+            enrolled.window_id.clone(),
+            server_url.trim().to_string(),
+        );
+        let now = self.config().clock.now();
+        let url_saved = url.clone();
+        self.store()
+            .await?
+            .run(move |db, _| {
+                db.write(|tx, _| {
+                    settings::set_window_identity(tx, &identity, now)?;
+                    settings::set(tx, keys::DEVICE_ID, &device_id)?;
+                    settings::set(tx, keys::WINDOW_ID, &window_id)?;
+                    settings::set(tx, keys::SERVER_URL, &url_saved)?;
+                    Ok::<_, DeskError>(())
+                })
+            })
+            .await?;
+        signer.set_device_id(enrolled.device_id.clone());
+        *self
+            .sync
+            .server_url
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Some(url);
+        tracing::info!(terminal = %enrolled.terminal_code, "window enrolled");
+        Ok(enrolled)
+    }
+
+    /// Signs the clerk in online; the session is bound to this PC. Caches the password verifier
+    /// for offline sign-in and starts syncing.
+    pub async fn login(&self, username: String, password: String) -> Result<UserInfo, ApiError> {
+        let signer = self.signer().await?;
+        if signer.device_id().is_none() {
+            return Err(SyncSetupError::NotEnrolled.into());
+        }
+        let client = ServerClient::new(&self.sync_server_url(), ACCOUNT_TIMEOUT)
+            .map_err(|e| e.to_api_error())?;
+        let answer = client
+            .login(
+                &LoginRequest {
+                    username: username.clone(),
+                    password: password.clone(),
+                },
+                &DeviceOnly(&signer),
+            )
+            .await
+            .map_err(|e| e.to_api_error())?;
+        let session = answer.value;
+        signer.set_token(Some(session.token.clone()));
+        *self
+            .sync
+            .credentials
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((username.clone(), password));
+        let cached = CachedVerifier {
+            username,
+            phc: session.verifier.phc.clone(),
+            valid_until: session.verifier.valid_until,
+        };
+        let json =
+            serde_json::to_string(&cached).map_err(|e| DeskError::Internal(e.to_string()))?;
+        self.store()
+            .await?
+            .run(move |db, _| Ok(settings::set(db.conn(), keys::VERIFIER, &json)?))
+            .await?;
+        tracing::info!(user = %session.user.username, "clerk signed in");
+        self.start_sync().await?;
+        Ok(session.user)
+    }
+
+    /// The verifier cached by the last online sign-in, for offline sign-in.
+    pub async fn cached_verifier(&self) -> Result<Option<CachedVerifier>, ApiError> {
+        let raw = self
+            .store()
+            .await?
+            .run(|db, _| Ok(settings::get(db.conn(), keys::VERIFIER)?))
+            .await?;
+        Ok(raw.and_then(|r| serde_json::from_str(&r).ok()))
+    }
+}

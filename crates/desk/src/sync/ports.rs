@@ -1,0 +1,175 @@
+//! The sync engine's ports over the window database: the outbox (with the hold-back rule of
+//! `onestop_local::sync_state`) and the change log, each page applied with its cursor in one
+//! transaction.
+
+use chrono::Utc;
+use onestop_local::sync_state::{self, ServerCaseState};
+use onestop_local::LocalError;
+use onestop_protocol::{
+    change_kind, CaseConfirmed, CaseStatusChanged, ChangesPage, Op, OpOutcome, OpResult,
+};
+use onestop_sync::ports::{ChangesPort, OutboxPort, PortError, QueueStats};
+
+use crate::local_store::LocalStore;
+use crate::usecases::DeskError;
+
+fn port(e: DeskError) -> PortError {
+    PortError(e.to_string())
+}
+
+/// The outbox, sent under the server's id for this device.
+pub struct LocalOutbox {
+    pub store: LocalStore,
+    pub device_id: String,
+}
+
+impl OutboxPort for LocalOutbox {
+    fn next_batch(&self, limit: usize) -> Result<Vec<Op>, PortError> {
+        self.store
+            .blocking(|db| Ok(sync_state::next_batch(db.conn(), &self.device_id, limit)?))
+            .map_err(port)
+    }
+
+    fn record_results(&self, results: &[OpResult]) -> Result<(), PortError> {
+        let now = Utc::now();
+        self.store
+            .blocking(|db| {
+                db.write(|tx, _| {
+                    for r in results {
+                        let outcome = match r.outcome {
+                            OpOutcome::Applied => "applied",
+                            OpOutcome::Replayed => "replayed",
+                            OpOutcome::Rejected => "rejected",
+                        };
+                        let error = r
+                            .error
+                            .as_ref()
+                            .map(serde_json::to_value)
+                            .transpose()
+                            .map_err(LocalError::from)?;
+                        onestop_local::outbox::mark_result(
+                            tx,
+                            r.seq,
+                            outcome,
+                            error.as_ref(),
+                            now,
+                        )?;
+                        if r.outcome == OpOutcome::Rejected {
+                            let code = r.error.as_ref().map(|e| e.code.as_str()).unwrap_or("");
+                            tracing::warn!(seq = r.seq, code, "op rejected by the server");
+                        }
+                    }
+                    Ok::<_, DeskError>(())
+                })
+            })
+            .map_err(port)
+    }
+
+    fn stats(&self) -> Result<QueueStats, PortError> {
+        let (ops, bytes) = self
+            .store
+            .blocking(|db| Ok(sync_state::queue_stats(db.conn())?))
+            .map_err(port)?;
+        Ok(QueueStats { ops, bytes })
+    }
+}
+
+/// The change log's cursor and the server-owned state of the window's cases.
+pub struct LocalChanges {
+    pub store: LocalStore,
+}
+
+impl ChangesPort for LocalChanges {
+    fn cursor(&self) -> Result<u64, PortError> {
+        self.store
+            .blocking(|db| Ok(sync_state::cursor(db.conn())?))
+            .map_err(port)
+    }
+
+    fn apply_page(&self, page: &ChangesPage) -> Result<Vec<String>, PortError> {
+        let now = Utc::now();
+        self.store
+            .blocking(|db| {
+                db.write(|tx, _| {
+                    let mut notices = Vec::new();
+                    for change in &page.changes {
+                        if let Some(text) = apply_change(tx, change, now)? {
+                            if sync_state::add_notice(
+                                tx,
+                                change.seq,
+                                &change.case_id,
+                                &change.kind,
+                                &text,
+                                now,
+                            )? {
+                                notices.push(text);
+                            }
+                        }
+                    }
+                    sync_state::set_cursor(tx, page.next_cursor)?;
+                    Ok::<_, DeskError>(notices)
+                })
+            })
+            .map_err(port)
+    }
+
+    fn reset_cursor(&self) -> Result<(), PortError> {
+        self.store
+            .blocking(|db| Ok(sync_state::set_cursor(db.conn(), 0)?))
+            .map_err(port)
+    }
+}
+
+/// Stores one change; returns the line the clerk should read, if any. A payload this version
+/// does not understand is skipped with a log line, never fatal: the cursor must move on.
+fn apply_change(
+    tx: &rusqlite_tx::Transaction<'_>,
+    change: &onestop_protocol::Change,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<String>, DeskError> {
+    let (status, due_on, due_provisional, version, announce) = match change.kind.as_str() {
+        change_kind::CASE_CONFIRMED => {
+            match serde_json::from_value::<CaseConfirmed>(change.payload.clone()) {
+                Ok(c) => (c.status, c.due_on, c.due_provisional, c.version, false),
+                Err(e) => return skip(change, &e.to_string()),
+            }
+        }
+        change_kind::CASE_STATUS => {
+            match serde_json::from_value::<CaseStatusChanged>(change.payload.clone()) {
+                Ok(c) => (c.status, c.due_on, c.due_provisional, c.version, true),
+                Err(e) => return skip(change, &e.to_string()),
+            }
+        }
+        _ => return skip(change, "unknown kind"),
+    };
+    let status_text = match serde_json::to_value(status).map_err(LocalError::from)? {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    };
+    let state = ServerCaseState {
+        status: &status_text,
+        due_on,
+        due_provisional,
+        version,
+    };
+    if !sync_state::apply_server_state(tx, &change.case_id, &state, now)? || !announce {
+        return Ok(None);
+    }
+    let number: String = tx
+        .query_row(
+            "SELECT acceptance_number FROM cases WHERE case_id = ?1",
+            [&change.case_id],
+            |r| r.get(0),
+        )
+        .map_err(LocalError::from)?;
+    Ok(Some(crate::sync::notices::status_notice(&number, status)))
+}
+
+fn skip(change: &onestop_protocol::Change, why: &str) -> Result<Option<String>, DeskError> {
+    tracing::warn!(seq = change.seq, kind = %change.kind, why, "change skipped");
+    Ok(None)
+}
+
+mod rusqlite_tx {
+    pub use onestop_local::rusqlite::Transaction;
+}

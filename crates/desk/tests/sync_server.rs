@@ -1,0 +1,241 @@
+//! A window against the real server, over HTTP only: enrol and sign in, accept cases while the
+//! server is down, watch the queue drain when it returns, see an approval made on the server
+//! reach the window, and see one poisoned op rejected alone and then retried by the clerk.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::server::{TestServer, PASSWORD};
+use common::*;
+use onestop_desk::{Desk, DeskConfig, KeyStore, MemoryKeyStore, NewCaseInput};
+use onestop_domain::lifecycle::{ReviewStep, Role, Transition};
+use onestop_local::{Db, DB_FILE};
+use reqwest::StatusCode;
+
+const FOOD: &str = "019900040000";
+
+async fn wait_for<F, Fut>(what: &str, limit: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < limit, "timed out waiting for: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn accept_food(desk: &Desk, id_number: &str, name: &str) -> String {
+    let applicant = desk
+        .register_applicant(person(id_number, name, "13800138000", "城关镇人民路 8 号"))
+        .await
+        .unwrap();
+    let food = item(FOOD);
+    let form = desk
+        .prefill_form(applicant.applicant_id.clone(), food.impl_code.clone())
+        .await
+        .unwrap();
+    let case = desk
+        .accept(NewCaseInput {
+            actor: clerk(),
+            impl_code: food.impl_code.clone(),
+            applicant_id: applicant.applicant_id,
+            form: complete_form(&food, form),
+            materials: all_materials(&food),
+            attachments: Vec::new(),
+            proxy: None,
+        })
+        .await
+        .unwrap();
+    case.snapshot.case_id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_cases_drain_approval_returns_and_a_poisoned_op_waits_for_the_clerk() {
+    let mut server = TestServer::start().await;
+    let admin = server.login("admin", common::server::ADMIN_PASSWORD).await;
+    let code = server.enrolment_code(&admin, "城关镇便民服务中心").await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(MemoryKeyStore::new());
+    let mut config = DeskConfig::new(dir.path());
+    config.keystore = Some(keys.clone() as Arc<dyn KeyStore>);
+    config.server_url = server.url.clone();
+    config.health_interval = Duration::from_millis(200);
+    config.health_timeout = Duration::from_millis(150);
+    config.sync_idle_poll = Duration::from_millis(300);
+    config.sync_timeout = Duration::from_secs(2);
+    let desk = Desk::start(config).unwrap();
+    desk.install_catalogue(demo_json()).await.unwrap();
+
+    // Enrolment: the server assigns the terminal code the acceptance numbers will carry.
+    let enrolled = desk
+        .enrol(server.url.clone(), code.code.clone())
+        .await
+        .unwrap();
+    let identity = desk.window_identity().await.unwrap().unwrap();
+    assert_eq!(identity.terminal_code, enrolled.terminal_code);
+    assert_eq!(identity.county_code, "990101");
+    let again = desk.enrol(server.url.clone(), code.code).await.unwrap_err();
+    assert_eq!(again.code, "enrol.already_enrolled");
+
+    server
+        .create_user(
+            &admin,
+            "clerk",
+            Role::WindowClerk,
+            None,
+            Some(&enrolled.window_id),
+        )
+        .await;
+    let wrong = desk.login("clerk".into(), "nope".into()).await.unwrap_err();
+    assert!(wrong.code.starts_with("auth."), "{wrong:?}");
+    let user = desk.login("clerk".into(), PASSWORD.into()).await.unwrap();
+    assert_eq!(user.username, "clerk");
+    assert!(desk
+        .cached_verifier()
+        .await
+        .unwrap()
+        .unwrap()
+        .phc
+        .starts_with("$argon2"));
+
+    // An approver of the item's department, who reads and decides cases on the server.
+    let food = item(FOOD);
+    server
+        .create_user(
+            &admin,
+            "approver",
+            Role::Approver {
+                steps: vec![ReviewStep::Handle, ReviewStep::Review, ReviewStep::Approve],
+            },
+            Some(&food.department),
+            None,
+        )
+        .await;
+    let approver = server.login("approver", PASSWORD).await;
+
+    // The server goes down; the window keeps accepting.
+    server.stop().await;
+    let mut cases = Vec::new();
+    for (id, name) in [
+        ("110101199003071233", "王芳"),
+        ("110101196006060069", "李强"),
+        ("110101199003071030", "赵敏"),
+    ] {
+        cases.push(accept_food(&desk, id, name).await);
+    }
+    let status = desk.subscribe_sync();
+    wait_for(
+        "the queue to show the offline work",
+        Duration::from_secs(10),
+        || {
+            let s = desk.sync_status();
+            async move { s.queued_ops >= 6 && !s.online }
+        },
+    )
+    .await;
+
+    // It comes back: the queue drains without the clerk doing anything.
+    let back = Instant::now();
+    server.restart().await;
+    wait_for("the queue to drain", Duration::from_secs(20), || {
+        let s = desk.sync_status();
+        async move { s.queued_ops == 0 && s.online && s.last_success_at.is_some() }
+    })
+    .await;
+    eprintln!(
+        "drained 3 cases {:?} after the server came back",
+        back.elapsed()
+    );
+    for id in &cases {
+        let (code, body) = server.case(&approver, id).await;
+        assert_eq!(code, StatusCode::OK, "{body}");
+    }
+    assert!(status.has_changed().unwrap());
+
+    // An approver decides the first case on the server; the window hears of it.
+    let steps = [
+        Transition::Handle {
+            opinion: "同意".into(),
+        },
+        Transition::Review {
+            opinion: "同意".into(),
+        },
+        Transition::Decide {
+            approve: true,
+            reason: String::new(),
+            legal_basis: String::new(),
+        },
+    ];
+    for step in steps {
+        let (code, body) = server.act(&approver, &cases[0], step).await;
+        assert!(
+            code == StatusCode::OK || code == StatusCode::UNPROCESSABLE_ENTITY,
+            "{code} {body}"
+        );
+    }
+    desk.sync_now().unwrap();
+    wait_for("the approval to reach the window", Duration::from_secs(10), || {
+        let d = &desk;
+        let id = cases[0].clone();
+        async move { d.case_detail(id).await.unwrap().server_status.as_deref() == Some("approved") }
+    })
+    .await;
+    assert!(desk
+        .sync_status()
+        .notices
+        .iter()
+        .any(|n| n.contains("结果可领取")));
+
+    // Two more cases while the server is down; one op is damaged on disk.
+    server.stop().await;
+    let bad = accept_food(&desk, "11010119900307125X", "钱多").await;
+    let good = accept_food(&desk, "110101199003071268", "孙丽").await;
+    {
+        let db = Db::open(&dir.path().join(DB_FILE), keys.as_ref()).unwrap();
+        let n = db
+            .conn()
+            .execute(
+                "UPDATE outbox SET payload = json_set(payload, '$.form.poisoned', 'x')
+                 WHERE case_id = ?1 AND acked_at IS NULL",
+                [&bad],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+    server.restart().await;
+    wait_for(
+        "the good case to pass the bad one",
+        Duration::from_secs(20),
+        || {
+            let s = desk.sync_status();
+            async move { s.queued_ops == 0 && !s.case_errors.is_empty() }
+        },
+    )
+    .await;
+    let errors = desk.sync_status().case_errors;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].case_id.as_deref(), Some(bad.as_str()));
+    assert_eq!(errors[0].error.code, "op.bad_hash");
+    assert_eq!(server.case(&approver, &good).await.0, StatusCode::OK);
+    assert_eq!(server.case(&approver, &bad).await.0, StatusCode::NOT_FOUND);
+
+    // The clerk presses "retry": the case is sent again from what the window holds.
+    desk.retry_case_sync(bad.clone()).await.unwrap();
+    wait_for(
+        "the retried case to arrive",
+        Duration::from_secs(20),
+        || {
+            let s = desk.sync_status();
+            async move { s.queued_ops == 0 && s.case_errors.is_empty() }
+        },
+    )
+    .await;
+    assert_eq!(server.case(&approver, &bad).await.0, StatusCode::OK);
+    let nothing = desk.retry_case_sync(bad).await.unwrap_err();
+    assert_eq!(nothing.code, "sync.nothing_to_retry");
+}

@@ -1,0 +1,92 @@
+//! Enrolment and sign-in over HTTP (docs/protocol.md §1, §3). Both run online, at the clerk's
+//! request; the answers are the protocol's types, errors the server's `{code, message, details}`.
+
+use std::time::SystemTime;
+
+use onestop_protocol::{ApiError, EnrollRequest, EnrollResponse, LoginRequest, LoginResponse};
+use reqwest::header::{CONTENT_TYPE, DATE};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::clock::clock_offset_secs;
+use crate::transport::RequestSigner;
+use crate::{ServerClient, SyncError};
+
+/// An answer and the clock offset read from its `Date` header.
+#[derive(Debug, Clone)]
+pub struct Answered<T> {
+    pub value: T,
+    pub clock_offset_secs: Option<i64>,
+}
+
+impl ServerClient {
+    /// `POST /v1/enroll` (unsigned: the device has no id yet).
+    pub async fn enroll(
+        &self,
+        request: &EnrollRequest,
+    ) -> Result<Answered<EnrollResponse>, SyncError> {
+        self.post_json("/v1/enroll", request, None, StatusCode::CREATED)
+            .await
+    }
+
+    /// `POST /v1/auth/login`, signed by the device so the session is bound to it.
+    pub async fn login(
+        &self,
+        request: &LoginRequest,
+        signer: &dyn RequestSigner,
+    ) -> Result<Answered<LoginResponse>, SyncError> {
+        self.post_json("/v1/auth/login", request, Some(signer), StatusCode::OK)
+            .await
+    }
+
+    async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        signer: Option<&dyn RequestSigner>,
+        expected: StatusCode,
+    ) -> Result<Answered<T>, SyncError> {
+        let bytes = serde_json::to_vec(body).map_err(|_| SyncError::BadResponse { status: 0 })?;
+        let mut request = self
+            .http()
+            .post(self.url(path))
+            .header(CONTENT_TYPE, "application/json");
+        if let Some(signer) = signer {
+            for (k, v) in signer.headers("POST", path, &bytes) {
+                request = request.header(k, v);
+            }
+        }
+        let sent = SystemTime::now();
+        let response = request
+            .body(bytes)
+            .send()
+            .await
+            .map_err(|e| SyncError::Unreachable(e.to_string()))?;
+        let received = SystemTime::now();
+        let status = response.status();
+        let offset = response
+            .headers()
+            .get(DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|d| clock_offset_secs(d, sent, received));
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| SyncError::Unreachable(e.to_string()))?;
+        if status == expected {
+            let value = serde_json::from_slice(&body).map_err(|_| SyncError::BadResponse {
+                status: status.as_u16(),
+            })?;
+            return Ok(Answered {
+                value,
+                clock_offset_secs: offset,
+            });
+        }
+        match serde_json::from_slice::<ApiError>(&body) {
+            Ok(err) => Err(SyncError::Server(err)),
+            Err(_) => Err(SyncError::BadResponse {
+                status: status.as_u16(),
+            }),
+        }
+    }
+}
