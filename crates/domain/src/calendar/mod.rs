@@ -23,7 +23,8 @@ use year::YearBits;
 /// 行政许可法 art. 32 (4) with art. 82: the supplement notice is due within 5 working days.
 pub const SUPPLEMENT_NOTICE_WORKING_DAYS: u32 = 5;
 
-const DEFAULT_JSON: &str = include_str!("../../../../assets/calendar/holidays.json");
+/// The published calendar this build carries (the server also serves it as `/v1/holidays`).
+pub const DEFAULT_JSON: &str = include_str!("../../../../assets/calendar/holidays.json");
 
 /// A date computed on the calendar, flagged when any day it depends on lies in a year without a
 /// published calendar.

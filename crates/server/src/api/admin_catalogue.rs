@@ -90,20 +90,21 @@ pub struct WindowInfo {
 )]
 pub async fn windows(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     caller: Caller,
-) -> Result<axum::Json<Vec<WindowInfo>>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let user = caller.user(Perm::ReadDirectory)?;
     same_county(user, &user.county_code)?;
     let rows = state.store.windows(&user.county_code).await?;
-    Ok(axum::Json(
-        rows.into_iter()
-            .map(|w| WindowInfo {
-                window_id: w.window_id,
-                county_code: w.county_code,
-                level: w.level,
-                name: w.name,
-                parent_window_id: w.parent_window_id,
-            })
-            .collect(),
-    ))
+    let list: Vec<WindowInfo> = rows
+        .into_iter()
+        .map(|w| WindowInfo {
+            window_id: w.window_id,
+            county_code: w.county_code,
+            level: w.level,
+            name: w.name,
+            parent_window_id: w.parent_window_id,
+        })
+        .collect();
+    Ok(super::etag::json(&headers, &list))
 }

@@ -8,7 +8,9 @@ mod changes;
 mod citizen;
 mod enrol;
 mod error;
+mod etag;
 mod health;
+mod holidays;
 mod json;
 mod meta;
 mod metrics;
@@ -87,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/v1/meta", get(meta::meta))
         .route("/v1/catalogue", get(catalogue::current))
+        .route("/v1/holidays", get(holidays::holidays))
         .route("/openapi.json", get(openapi::document))
         .route("/metrics", get(metrics::metrics))
         .route("/v1/admin/enrolment-codes", post(enrol::create_code))

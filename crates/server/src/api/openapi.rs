@@ -19,6 +19,7 @@ use utoipa::OpenApi;
         super::health::healthz,
         super::meta::meta,
         super::catalogue::current,
+        super::holidays::holidays,
         document,
         super::metrics::metrics,
         super::enrol::create_code,

@@ -253,9 +253,11 @@ pub async fn me(caller: Caller) -> Result<axum::Json<UserInfo>, AppError> {
 )]
 pub async fn list(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     caller: Caller,
-) -> Result<axum::Json<Vec<UserInfo>>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let me = caller.user(Perm::ReadDirectory)?;
     let users = state.store.users(&me.county_code).await?;
-    Ok(axum::Json(users.iter().map(info).collect()))
+    let list: Vec<UserInfo> = users.iter().map(info).collect();
+    Ok(super::etag::json(&headers, &list))
 }
