@@ -314,3 +314,91 @@ async fn a_bundle_fans_out_and_concludes_when_every_part_is_decided() {
         }
     }
 }
+
+/// 特别程序 (art. 45) pauses the clock and the one extension (art. 42) needs the leader and a
+/// reason; both move the promised date the server confirms to the window.
+#[tokio::test]
+async fn a_special_procedure_pauses_the_clock_and_the_leader_extends_it_once() {
+    for s in servers().await {
+        let w = world(&s).await;
+        let dept = "示范县教育局";
+        create_user(
+            &s,
+            &w.admin_token,
+            "handler",
+            Role::Approver {
+                steps: vec![ReviewStep::Handle],
+            },
+            Some(dept),
+            None,
+        )
+        .await;
+        create_user(&s, &w.admin_token, "head", Role::Leader, Some(dept), None).await;
+        let handler = s.login("handler", PASSWORD, None).await.token;
+        let head = s.login("head", PASSWORD, None).await.token;
+        let case = accept_case(&s, &w, 0).await;
+        let view = |token: String| {
+            let s = &s;
+            let id = case.case_id.clone();
+            async move {
+                let r = s
+                    .send(
+                        Method::GET,
+                        &format!("/v1/cases/{id}"),
+                        None,
+                        None,
+                        Some(&token),
+                    )
+                    .await;
+                assert_eq!(r.status(), StatusCode::OK);
+                r.json::<CaseView>().await.unwrap()
+            }
+        };
+        let due_before = view(handler.clone()).await.due_on.expect("a promised date");
+
+        let r = act(
+            &s,
+            &handler,
+            None,
+            &case.case_id,
+            Transition::Suspend {
+                procedure: onestop_domain::lifecycle::SpecialProcedure::ExpertReview,
+                reason: "组织专家评审".into(),
+            },
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+        assert_eq!(view(handler.clone()).await.status, CaseStatus::Suspended);
+        let r = act(&s, &handler, None, &case.case_id, Transition::Resume, None).await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+
+        // An approver may not extend: art. 42 gives that to the head of the agency.
+        let extend = || Transition::Extend {
+            working_days: 10,
+            reason: "案情复杂，需补充核查".into(),
+        };
+        let r = act(&s, &handler, None, &case.case_id, extend(), None).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            r.json::<ApiError>().await.unwrap().code,
+            "case.role_not_permitted"
+        );
+        let r = act(&s, &head, None, &case.case_id, extend(), None).await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+        let due_after = view(handler.clone()).await.due_on.expect("a promised date");
+        let cal = onestop_domain::calendar::WorkCalendar::default_cn();
+        assert!(
+            cal.working_days_between(due_before, due_after).days >= 10,
+            "{due_before} → {due_after}: the extension adds its 10 working days"
+        );
+        // Only once.
+        let r = act(&s, &head, None, &case.case_id, extend(), None).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            r.text().await.unwrap()
+        );
+    }
+}
