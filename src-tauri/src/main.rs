@@ -37,6 +37,13 @@ fn main() {
             commands::app_status,
             commands::check_connection_now,
             commands::sync_now,
+            commands::enrol,
+            commands::login,
+            commands::sync_status,
+            commands::retry_case_sync,
+            commands::list_printers,
+            commands::default_printer,
+            commands::set_default_printer,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -3,7 +3,7 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory } from 'vue-router'
 import App from '../src/App.vue'
-import type { AppStatus, ConnectionStatus } from '../src/api'
+import type { AppStatus, ConnectionStatus, SyncStatus } from '../src/api'
 import { Commands, MemoryBackend } from '../src/api'
 import { createOnestop } from '../src/setup'
 
@@ -23,10 +23,29 @@ export function connectionStatus(overrides: Partial<ConnectionStatus> = {}): Con
 export function appStatus(overrides: Partial<AppStatus> = {}): AppStatus {
   return {
     version: '0.1.0',
-    window_name: null,
-    clerk_name: null,
+    window_name: '综合受理 3 号窗口',
+    clerk_name: '王芳',
     health_interval_secs: 30,
     connection: connectionStatus(),
+    ...overrides,
+  }
+}
+
+export function syncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
+  return {
+    online: true,
+    running: false,
+    queued_ops: 0n,
+    queued_bytes: 0n,
+    upload: null,
+    last_success_at: null,
+    last_error: null,
+    failures: 0,
+    next_attempt_at: null,
+    clock_offset_secs: null,
+    clock_skewed: false,
+    notices: [],
+    case_errors: [],
     ...overrides,
   }
 }
@@ -36,6 +55,7 @@ export function backendWith(status: AppStatus): MemoryBackend {
   return new MemoryBackend()
     .handle(Commands.appStatus, () => status)
     .handle(Commands.checkConnectionNow, () => status.connection)
+    .handle(Commands.syncStatus, () => syncStatus())
 }
 
 export async function mountApp(backend: MemoryBackend, path = '/') {

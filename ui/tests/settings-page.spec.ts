@@ -38,7 +38,7 @@ describe('设置 page', () => {
 
   it('starts with the saved language and font size', async () => {
     localStorage.setItem(PREFERENCES_KEY, JSON.stringify({ locale: 'en', fontSize: 'large' }))
-    mounted = await mountApp(backendWith(appStatus()), '/settings')
+    mounted = await mountApp(backendWith(appStatus({ window_name: null, clerk_name: null })), '/settings')
     expect(mounted.wrapper.get('[data-testid="connection-state"]').text()).toBe('Connected')
     expect(mounted.wrapper.get('[data-testid="window-name"]').text()).toBe('Unregistered window')
     expect(document.documentElement.style.getPropertyValue('--os-font-size')).toBe('var(--os-font-size-large)')

@@ -52,8 +52,8 @@ describe('status bar', () => {
     await flushPromises()
     expect(badge().text()).toBe('已连接')
 
-    // One app_status call at start, nothing else: the webview never polls.
-    expect(backend.calls.map((c) => c.command)).toEqual(['app_status'])
+    // One app_status and one sync_status call at start, nothing else: the webview never polls.
+    expect(backend.calls.map((c) => c.command)).toEqual(['app_status', 'sync_status'])
   })
 
   it('shows the app version and the server address', async () => {

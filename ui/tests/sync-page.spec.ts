@@ -64,7 +64,7 @@ describe('同步 page', () => {
     await mounted.wrapper.get('[data-testid="check-now"]').trigger('click')
     await flushPromises()
 
-    expect(backend.calls.map((c) => c.command)).toEqual(['app_status', 'check_connection_now'])
+    expect(backend.calls.map((c) => c.command).filter((c) => c !== 'sync_status')).toEqual(['app_status', 'check_connection_now'])
     expect(mounted.wrapper.get('[data-testid="connection-state"]').attributes('data-state')).toBe('offline')
     expect(document.body.textContent).toContain('检测完成：离线')
   })

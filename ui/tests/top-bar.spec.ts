@@ -12,7 +12,7 @@ afterEach(() => {
 
 describe('top bar', () => {
   it('says 未注册窗口 and 未登录 (muted) before enrolment and login', async () => {
-    mounted = await mountApp(backendWith(appStatus()))
+    mounted = await mountApp(backendWith(appStatus({ window_name: null, clerk_name: null })))
     const windowName = mounted.wrapper.get('[data-testid="window-name"]')
     const clerk = mounted.wrapper.get('[data-testid="clerk-name"]')
     expect(windowName.text()).toBe('未注册窗口')

@@ -10,6 +10,9 @@ use crate::connection::ConnectionMonitor;
 use crate::status::{AppStatus, ConnectionStatus};
 use crate::APP_VERSION;
 
+/// How long `app_status` waits for the window database before answering without the window.
+const IDENTITY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// One window's application. Cheap to share: the shell holds it in an `Arc`.
 pub struct Desk {
     config: DeskConfig,
@@ -51,10 +54,25 @@ impl Desk {
         &self.config
     }
 
-    pub fn app_status(&self) -> AppStatus {
+    /// The frame's start-up facts. Never fails: a window database that cannot be opened reads as
+    /// "not enrolled" here (and `enrol` then reports the actual error), so the status bar always
+    /// gets its connection state.
+    pub async fn app_status(&self) -> AppStatus {
+        let identity = tokio::time::timeout(IDENTITY_TIMEOUT, self.window_identity()).await;
+        let window_name = match identity {
+            Ok(Ok(identity)) => identity.map(|w| w.window_name),
+            Ok(Err(err)) => {
+                tracing::warn!(code = %err.code, "window identity unavailable");
+                None
+            }
+            Err(_) => {
+                tracing::warn!("window identity timed out");
+                None
+            }
+        };
         AppStatus {
             version: APP_VERSION.to_string(),
-            window_name: None,
+            window_name,
             clerk_name: None,
             health_interval_secs: u32::try_from(self.config.health_interval.as_secs())
                 .unwrap_or(u32::MAX),

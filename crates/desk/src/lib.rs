@@ -30,7 +30,7 @@ pub use onestop_protocol::ApiError;
 pub use onestop_protocol::{EnrollResponse, UserInfo};
 pub use onestop_receipt::{PrinterInfo, VoucherKind};
 pub use onestop_sync::status::{CaseSyncError, SyncStatus, UploadProgress};
-pub use status::{AppStatus, ConnectionState, ConnectionStatus};
+pub use status::{AppStatus, ConnectionState, ConnectionStatus, Printer};
 pub use sync::account::CachedVerifier;
 pub use usecases::accept::AcceptReceivedInput;
 pub use usecases::applicants::{ApplicantQuery, RegisterApplicantInput};

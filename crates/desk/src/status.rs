@@ -52,3 +52,19 @@ pub struct AppStatus {
     pub health_interval_secs: u32,
     pub connection: ConnectionStatus,
 }
+
+/// A printer as the UI receives it: `onestop_receipt::PrinterInfo`, which is not serialisable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Printer {
+    pub name: String,
+    /// The system default destination.
+    pub is_default: bool,
+}
+
+impl From<onestop_receipt::PrinterInfo> for Printer {
+    fn from(p: onestop_receipt::PrinterInfo) -> Self {
+        // Destructured in full, so a field added to `PrinterInfo` fails to compile here.
+        let onestop_receipt::PrinterInfo { name, is_default } = p;
+        Self { name, is_default }
+    }
+}

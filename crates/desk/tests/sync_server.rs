@@ -207,6 +207,9 @@ async fn offline_cases_drain_approval_returns_and_a_poisoned_op_waits_for_the_cl
             .unwrap();
         assert_eq!(n, 1);
     }
+    // Long enough for the connection monitor (200 ms probes) to see the server gone, so its
+    // return triggers a round instead of the window waiting out its backoff.
+    tokio::time::sleep(Duration::from_millis(600)).await;
     server.restart().await;
     wait_for(
         "the good case to pass the bad one",

@@ -239,3 +239,15 @@ pub fn record_upload(
     )?;
     Ok(())
 }
+
+/// The settings key of the ETag of the catalogue edition installed from the server.
+pub const CATALOGUE_ETAG_KEY: &str = "sync.catalogue_etag";
+
+pub fn catalogue_etag(conn: &Connection) -> Result<Option<String>> {
+    settings::get(conn, CATALOGUE_ETAG_KEY)
+}
+
+/// Call in the transaction that installs the edition, so the two never disagree.
+pub fn set_catalogue_etag(conn: &Connection, etag: &str) -> Result<()> {
+    settings::set(conn, CATALOGUE_ETAG_KEY, etag)
+}

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use onestop_domain::lifecycle::Role;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use utoipa::ToSchema;
 
 /// The headers of a signed device request, and the string that is signed.
@@ -76,12 +77,13 @@ pub struct CreateUserRequest {
 }
 
 /// An account as others see it (never its password).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct UserInfo {
     pub user_id: String,
     pub username: String,
     pub display_name: String,
     #[schema(value_type = Object)]
+    #[ts(type = "{ role: string }")]
     pub role: Role,
     pub county_code: String,
     pub department: Option<String>,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use onestop_domain::catalogue::WindowLevel;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use utoipa::ToSchema;
 
 /// `POST /v1/admin/enrolment-codes` body: the window the code is for.
@@ -37,13 +38,14 @@ pub struct EnrollRequest {
 }
 
 /// `POST /v1/enroll` answer: who the device is from now on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct EnrollResponse {
     pub device_id: String,
     pub window_id: String,
     pub window_name: String,
     pub county_code: String,
     #[schema(value_type = String)]
+    #[ts(type = "\"county\" | \"township\" | \"village\"")]
     pub level: WindowLevel,
     /// Four digits, unique in the county; the second group of every acceptance number.
     pub terminal_code: String,

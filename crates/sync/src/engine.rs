@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 
 use crate::backoff::retry_delay;
 use crate::clock::is_skewed;
-use crate::round::{run_round, RoundEnd, RoundParts};
+use crate::round::{run_round_with, RoundEnd, RoundParts};
 use crate::status::SyncStatus;
 
 /// Re-authenticates after a 401 (a new session for the clerk); true when it worked.
@@ -85,7 +85,8 @@ async fn run(
     loop {
         refresh_queue(&parts, &tx).await;
         tx.send_modify(|s| s.running = true);
-        let end = run_round(&parts, || reauth.reauthenticate()).await;
+        let progress = |p| tx.send_modify(|s| s.upload = p);
+        let end = run_round_with(&parts, || reauth.reauthenticate(), &progress).await;
         let after = settle(end, &mut failures, &mut jitter, &config);
         let next = Utc::now() + chrono::Duration::from_std(after.wait).unwrap_or_default();
         tx.send_modify(|s| {
@@ -142,9 +143,14 @@ fn settle(
                 wait: config.idle_poll,
                 online: Some(true),
                 success: true,
-                error: None,
-                notices: Some(report.notices),
+                // A scan refused on its merits stays unsent: the clerk must hear why.
+                error: report
+                    .catalogue
+                    .refused
+                    .clone()
+                    .or_else(|| report.upload_refusals.first().cloned()),
                 clock_offset_secs: report.clock_offset_secs,
+                notices: Some(notices(report)),
             }
         }
         RoundEnd::Failed {
@@ -180,6 +186,18 @@ fn settle(
             clock_offset_secs: None,
         },
     }
+}
+
+/// The clerk's lines from a round: changes to cases, then a new catalogue edition.
+fn notices(report: crate::round::RoundReport) -> Vec<String> {
+    let mut out = report.notices;
+    if let Some(edition) = report.catalogue.installed {
+        out.push(format!("事项目录已更新为 {edition} 版"));
+    }
+    if report.catalogue.refused.is_some() {
+        out.push("服务器下发的事项目录未通过校验，继续使用当前版本".to_owned());
+    }
+    out
 }
 
 async fn refresh_queue(parts: &RoundParts, tx: &watch::Sender<SyncStatus>) {

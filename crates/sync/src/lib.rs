@@ -6,12 +6,14 @@
 
 mod account;
 pub mod backoff;
+pub mod catalogue;
 mod client;
 pub mod clock;
 pub mod engine;
 mod error;
 pub mod ports;
 pub mod round;
+mod round_uploads;
 pub mod status;
 pub mod transport;
 pub mod upload;
@@ -19,3 +21,4 @@ pub mod upload;
 pub use account::Answered;
 pub use client::{Probe, ServerClient};
 pub use error::SyncError;
+pub use round_uploads::ProgressSink;

@@ -3,7 +3,7 @@
 //!
 //! Implementations are blocking (SQLite); the engine calls them on tokio's blocking pool.
 
-use onestop_protocol::{ChangesPage, Op, OpResult};
+use onestop_protocol::{ApiError, ChangesPage, Op, OpResult};
 
 /// A failure of the local side (database), as text for the log and the clerk.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,4 +35,24 @@ pub trait ChangesPort: Send + Sync + 'static {
     fn apply_page(&self, page: &ChangesPage) -> Result<Vec<String>, PortError>;
     /// After 410 Gone: forget the cursor so the next pull starts from zero.
     fn reset_cursor(&self) -> Result<(), PortError>;
+}
+
+/// A scan waiting for the server to confirm it, with what the engine needs to send it.
+pub use crate::upload::UploadJob;
+
+/// Attachments whose whole-file sha256 the server has not confirmed yet (§5.5).
+pub trait UploadPort: Send + Sync + 'static {
+    /// Every unconfirmed attachment, oldest first, with the path of its local copy.
+    fn pending(&self) -> Result<Vec<UploadJob>, PortError>;
+    /// Records `sent` bytes of `job`; `confirmed` once the server checked the whole file.
+    fn record(&self, job: &UploadJob, sent: u64, confirmed: bool) -> Result<(), PortError>;
+}
+
+/// The window's catalogue cache (§5.4).
+pub trait CataloguePort: Send + Sync + 'static {
+    /// The ETag of the edition installed from the server, if any.
+    fn etag(&self) -> Result<Option<String>, PortError>;
+    /// Validates `body` whole and installs it with `etag` in one transaction. `Ok(Err(_))` when
+    /// the edition is refused: nothing changed and the last good edition stays active.
+    fn install(&self, body: &str, etag: &str) -> Result<Result<String, ApiError>, PortError>;
 }

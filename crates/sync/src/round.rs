@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use onestop_protocol::{OpOutcome, OpResult, MAX_OPS_PER_PUSH};
 
-use crate::ports::{ChangesPort, OutboxPort, PortError};
+use crate::catalogue::{refresh, CatalogueDone, CatalogueStop};
+use crate::ports::{CataloguePort, ChangesPort, OutboxPort, PortError, UploadPort};
+use crate::round_uploads::{send_uploads, ProgressSink, UploadsDone, UploadsStop};
 use crate::transport::{PullAnswer, PushAnswer, RequestSigner};
 use crate::{ServerClient, SyncError};
 
@@ -35,6 +37,14 @@ pub struct RoundReport {
     pub changes_applied: u64,
     pub notices: Vec<String>,
     pub clock_offset_secs: Option<i64>,
+    /// Attachments whose whole-file sha256 the server confirmed in this round.
+    pub uploads_confirmed: u64,
+    /// Bytes sent again after a cut or a damaged chunk.
+    pub upload_resent_bytes: u64,
+    /// Attachments the server refused on their merits (they stay unconfirmed).
+    pub upload_refusals: Vec<onestop_protocol::ApiError>,
+    /// The catalogue edition installed or refused in this round.
+    pub catalogue: CatalogueDone,
 }
 
 /// Pages of the change log are read this many at a time.
@@ -46,9 +56,13 @@ pub struct RoundParts {
     pub outbox: Arc<dyn OutboxPort>,
     pub changes: Arc<dyn ChangesPort>,
     pub signer: Arc<dyn RequestSigner>,
+    /// Attachments to send after the push and the pull; `None` sends none.
+    pub uploads: Option<Arc<dyn UploadPort>>,
+    /// The catalogue cache, refreshed after the pull; `None` leaves it alone.
+    pub catalogue: Option<Arc<dyn CataloguePort>>,
 }
 
-async fn blocking<T, F>(f: F) -> Result<T, PortError>
+pub(crate) async fn blocking<T, F>(f: F) -> Result<T, PortError>
 where
     T: Send + 'static,
     F: FnOnce() -> Result<T, PortError> + Send + 'static,
@@ -59,7 +73,20 @@ where
 }
 
 /// Runs one round. `reauth` is called once on a 401 before giving up.
-pub async fn run_round<F, Fut>(parts: &RoundParts, mut reauth: F) -> RoundEnd
+pub async fn run_round<F, Fut>(parts: &RoundParts, reauth: F) -> RoundEnd
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    run_round_with(parts, reauth, &|_| {}).await
+}
+
+/// Like [`run_round`], telling `on_progress` about the file on its way up.
+pub async fn run_round_with<F, Fut>(
+    parts: &RoundParts,
+    mut reauth: F,
+    on_progress: &ProgressSink<'_>,
+) -> RoundEnd
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -210,6 +237,48 @@ where
                     report,
                 }
             }
+        }
+    }
+    // Then the catalogue: 304 when the window's edition is current.
+    if let Some(port) = &parts.catalogue {
+        match refresh(&parts.client, port).await {
+            Ok(done) => report.catalogue = done,
+            Err(CatalogueStop::Later { error, retry_after }) => {
+                return RoundEnd::Failed {
+                    error,
+                    retry_after,
+                    report,
+                }
+            }
+            Err(CatalogueStop::Local(e)) => return RoundEnd::Local(e),
+        }
+    }
+    // Last, the scans: their cases have just been pushed.
+    if let Some(port) = &parts.uploads {
+        let mut done = UploadsDone::default();
+        let stop = send_uploads(
+            parts,
+            port,
+            &mut reauth,
+            &mut reauthenticated,
+            on_progress,
+            &mut done,
+        )
+        .await;
+        report.uploads_confirmed = done.confirmed;
+        report.upload_resent_bytes = done.resent_bytes;
+        report.upload_refusals = done.refused;
+        match stop {
+            Ok(()) => {}
+            Err(UploadsStop::Later { error, retry_after }) => {
+                return RoundEnd::Failed {
+                    error,
+                    retry_after,
+                    report,
+                }
+            }
+            Err(UploadsStop::Unauthorized) => return RoundEnd::Unauthorized(report),
+            Err(UploadsStop::Local(e)) => return RoundEnd::Local(e),
         }
     }
     RoundEnd::Complete(report)

@@ -169,7 +169,7 @@ async fn serve(
     let cut = Arc::new(tokio::sync::Notify::new());
 
     let up = {
-        let (budget, cut, faults, stats) = (
+        let (budget, cut, mut faults, stats) = (
             Arc::clone(&budget),
             Arc::clone(&cut),
             faults.clone(),
@@ -182,6 +182,7 @@ async fn serve(
                     Ok(0) | Err(_) => break,
                     Ok(n) => n,
                 };
+                hold_while_blackhole(&mut faults).await;
                 let delay = faults.borrow().latency;
                 if !delay.is_zero() {
                     tokio::time::sleep(delay).await;
@@ -200,7 +201,7 @@ async fn serve(
         }
     };
     let down = {
-        let (budget, faults, stats) = (Arc::clone(&budget), faults.clone(), Arc::clone(&stats));
+        let (budget, mut faults, stats) = (Arc::clone(&budget), faults.clone(), Arc::clone(&stats));
         async move {
             let mut buf = vec![0u8; 16 * 1024];
             loop {
@@ -214,6 +215,7 @@ async fn serve(
                     stats.lost_replies.fetch_add(1, Ordering::Relaxed);
                     break;
                 }
+                hold_while_blackhole(&mut faults).await;
                 let delay = faults.borrow().latency;
                 if !delay.is_zero() {
                     tokio::time::sleep(delay).await;
@@ -253,4 +255,14 @@ fn take_budget(budget: &Mutex<Option<u64>>, n: usize) -> usize {
 
 fn is_spent(budget: &Mutex<Option<u64>>) -> bool {
     matches!(*budget.lock().unwrap_or_else(|p| p.into_inner()), Some(0))
+}
+
+/// A black hole also swallows live connections: nothing moves until it is switched off (by then
+/// the client has usually given up on the request and closed the connection).
+async fn hold_while_blackhole(faults: &mut watch::Receiver<Faults>) {
+    while faults.borrow_and_update().blackhole {
+        if faults.changed().await.is_err() {
+            return;
+        }
+    }
 }

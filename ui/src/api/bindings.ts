@@ -23,6 +23,18 @@ export type ConnectionState = "checking" | "connected" | "offline";
 
 export type ConnectionStatus = { state: ConnectionState, server_url: string, last_checked_at: string | null, last_ok_at: string | null, latency_ms: number | null, server_version: string | null, error: ApiError | null, };
 
+export type EnrollResponse = { device_id: string, window_id: string, window_name: string, county_code: string, level: "county" | "township" | "village", 
+/**
+ * Four digits, unique in the county; the second group of every acceptance number.
+ */
+terminal_code: string, };
+
+export type Printer = { name: string, 
+/**
+ * The system default destination.
+ */
+is_default: boolean, };
+
 export type SyncStatus = { 
 /**
  * The last round reached the server.
@@ -54,3 +66,5 @@ notices: Array<string>,
 case_errors: Array<CaseSyncError>, };
 
 export type UploadProgress = { case_id: string, slot: string, file_name: string, sent_bytes: bigint, total_bytes: bigint, };
+
+export type UserInfo = { user_id: string, username: string, display_name: string, role: { role: string }, county_code: string, department: string | null, window_id: string | null, };

@@ -1,5 +1,5 @@
 import type { Backend, Unlisten } from './backend'
-import type { AppStatus, ConnectionStatus } from './bindings'
+import type { AppStatus, ConnectionStatus, EnrollResponse, Printer, SyncStatus, UserInfo } from './bindings'
 import { toClientError } from './errors'
 
 export { ClientError } from './errors'
@@ -9,10 +9,19 @@ export type { Backend, Unlisten } from './backend'
 export const Commands = {
   appStatus: 'app_status',
   checkConnectionNow: 'check_connection_now',
+  enrol: 'enrol',
+  login: 'login',
+  syncStatus: 'sync_status',
+  syncNow: 'sync_now',
+  retryCaseSync: 'retry_case_sync',
+  listPrinters: 'list_printers',
+  defaultPrinter: 'default_printer',
+  setDefaultPrinter: 'set_default_printer',
 } as const
 
 export const Events = {
   connectionChanged: 'connection-changed',
+  syncStatus: 'sync-status',
 } as const
 
 /**
@@ -35,6 +44,47 @@ export class Client {
   /** Calls `handler` each time Rust reports a new connection status. */
   onConnectionChanged(handler: (status: ConnectionStatus) => void): Promise<Unlisten> {
     return this.backend.listen<ConnectionStatus>(Events.connectionChanged, handler)
+  }
+
+  /** 登记本机 with the one-time code an administrator issued. */
+  enrol(serverUrl: string, code: string): Promise<EnrollResponse> {
+    return this.call<EnrollResponse>(Commands.enrol, { serverUrl, code })
+  }
+
+  /** Signs the clerk in (online); sync starts on success. */
+  login(username: string, password: string): Promise<UserInfo> {
+    return this.call<UserInfo>(Commands.login, { username, password })
+  }
+
+  syncStatus(): Promise<SyncStatus> {
+    return this.call<SyncStatus>(Commands.syncStatus)
+  }
+
+  /** 立即同步. */
+  syncNow(): Promise<void> {
+    return this.call<void>(Commands.syncNow)
+  }
+
+  /** 重试 on a case the server rejected. */
+  retryCaseSync(caseId: string): Promise<void> {
+    return this.call<void>(Commands.retryCaseSync, { caseId })
+  }
+
+  listPrinters(): Promise<Printer[]> {
+    return this.call<Printer[]>(Commands.listPrinters)
+  }
+
+  defaultPrinter(): Promise<string | null> {
+    return this.call<string | null>(Commands.defaultPrinter)
+  }
+
+  setDefaultPrinter(name: string): Promise<void> {
+    return this.call<void>(Commands.setDefaultPrinter, { name })
+  }
+
+  /** Calls `handler` each time Rust reports a new sync status. */
+  onSyncStatus(handler: (status: SyncStatus) => void): Promise<Unlisten> {
+    return this.backend.listen<SyncStatus>(Events.syncStatus, handler)
   }
 
   private async call<T>(command: string, args?: Record<string, unknown>): Promise<T> {

@@ -1,4 +1,4 @@
-import type { AppStatus, ConnectionStatus } from './bindings'
+import type { AppStatus, ConnectionStatus, SyncStatus } from './bindings'
 import { Commands } from './client'
 import { MemoryBackend } from './memory-backend'
 
@@ -24,7 +24,23 @@ export function createPreviewBackend(version: string): MemoryBackend {
     health_interval_secs: 0,
     connection: connection(),
   })
+  const sync = (): SyncStatus => ({
+    online: false,
+    running: false,
+    queued_ops: 0n,
+    queued_bytes: 0n,
+    upload: null,
+    last_success_at: null,
+    last_error: null,
+    failures: 0,
+    next_attempt_at: null,
+    clock_offset_secs: null,
+    clock_skewed: false,
+    notices: [],
+    case_errors: [],
+  })
   return new MemoryBackend()
     .handle(Commands.appStatus, status)
     .handle(Commands.checkConnectionNow, connection)
+    .handle(Commands.syncStatus, sync)
 }

@@ -66,5 +66,15 @@ export const useConnectionStore = defineStore('connection', () => {
     }
   }
 
-  return { app, connection, loadError, checkingNow, state, serverUrl, start, stop, checkNow }
+  /** Rust answered `enrol`: this PC is now the window it named. */
+  function setWindowName(name: string): void {
+    if (app.value) app.value = { ...app.value, window_name: name }
+  }
+
+  /** Rust answered `login`: the clerk it named is signed in. */
+  function setClerkName(name: string): void {
+    if (app.value) app.value = { ...app.value, clerk_name: name }
+  }
+
+  return { app, connection, loadError, checkingNow, state, serverUrl, start, stop, checkNow, setWindowName, setClerkName }
 })

@@ -17,10 +17,12 @@ use tokio::sync::watch;
 
 use crate::desk::Desk;
 use crate::local_store::LocalStore;
+use crate::sync::catalogue::LocalCatalogue;
 use crate::sync::error::SyncSetupError;
 use crate::sync::link::{RunningEngine, SyncLink};
 use crate::sync::ports::{LocalChanges, LocalOutbox};
 use crate::sync::signer::{DeskSigner, DeviceOnly};
+use crate::sync::uploads::LocalUploads;
 use crate::usecases::DeskError;
 
 impl Desk {
@@ -48,6 +50,13 @@ impl Desk {
                 store: store.clone(),
             }),
             signer: Arc::clone(&signer) as Arc<dyn RequestSigner>,
+            uploads: Some(Arc::new(LocalUploads {
+                store: store.clone(),
+                data_dir: self.config().data_dir.clone(),
+            })),
+            catalogue: Some(Arc::new(LocalCatalogue {
+                store: store.clone(),
+            })),
         };
         let reauth = Arc::new(SessionReauth {
             link: Arc::downgrade(&self.sync),

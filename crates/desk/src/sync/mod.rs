@@ -3,9 +3,11 @@
 //! engine itself is `onestop-sync`.
 
 pub mod account;
+pub mod catalogue;
 pub mod control;
 pub mod error;
 pub mod link;
 pub mod notices;
 pub mod ports;
 pub mod signer;
+pub mod uploads;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod server;
+pub mod window;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -43,10 +43,15 @@ fn config(dir: &std::path::Path) -> ServerConfig {
 impl TestServer {
     /// A fresh SQLite server with an administrator and the demo catalogue published.
     pub async fn start() -> TestServer {
+        Self::start_on(None).await
+    }
+
+    /// Like [`TestServer::start`], on `database` (a PostgreSQL URL) or a SQLite temp file.
+    pub async fn start_on(database: Option<String>) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
-        let store = store::open(dir.path().join("server.db").to_str().unwrap())
-            .await
-            .unwrap();
+        let database =
+            database.unwrap_or_else(|| dir.path().join("server.db").to_str().unwrap().to_owned());
+        let store = store::open(&database).await.unwrap();
         store.migrate().await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -103,6 +108,11 @@ impl TestServer {
             .unwrap()
         });
         self.stop = Some((tx, task));
+    }
+
+    /// Where finished uploads land, each named by its upload id (`.part` while unfinished).
+    pub fn upload_dir(&self) -> std::path::PathBuf {
+        self.config.upload_dir.clone()
     }
 
     /// The server goes down: the port is closed, open connections end.

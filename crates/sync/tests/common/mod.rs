@@ -238,6 +238,8 @@ pub fn parts(client: ServerClient, outbox: Arc<MemOutbox>, changes: Arc<MemChang
         outbox,
         changes,
         signer: Arc::new(NoAuth),
+        uploads: None,
+        catalogue: None,
     }
 }
 

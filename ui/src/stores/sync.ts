@@ -1,0 +1,45 @@
+import { defineStore } from 'pinia'
+import { computed, shallowRef } from 'vue'
+import { ClientError, useClient, type SyncStatus, type Unlisten } from '../api'
+
+/**
+ * The live sync status Rust reports: one `sync_status` call at start, then the `sync-status` event.
+ * Counts arrive as JSON numbers (ts-rs types u64 as bigint), so they are read through Number().
+ */
+export const useSyncStore = defineStore('sync', () => {
+  const client = useClient()
+  const status = shallowRef<SyncStatus | null>(null)
+  const loadError = shallowRef<ClientError | null>(null)
+
+  const queuedOps = computed(() => Number(status.value?.queued_ops ?? 0))
+  const queuedBytes = computed(() => Number(status.value?.queued_bytes ?? 0))
+
+  let unlisten: Unlisten | null = null
+  let started: Promise<void> | null = null
+
+  function start(): Promise<void> {
+    started ??= (async () => {
+      let sawEvent = false
+      unlisten = await client.onSyncStatus((next) => {
+        sawEvent = true
+        status.value = next
+      })
+      try {
+        const first = await client.syncStatus()
+        if (!sawEvent) status.value = first
+        loadError.value = null
+      } catch (error) {
+        loadError.value = error instanceof ClientError ? error : new ClientError('client.unexpected', String(error))
+      }
+    })()
+    return started
+  }
+
+  function stop(): void {
+    unlisten?.()
+    unlisten = null
+    started = null
+  }
+
+  return { status, loadError, queuedOps, queuedBytes, start, stop }
+})
