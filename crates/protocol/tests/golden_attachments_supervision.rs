@@ -1,28 +1,13 @@
 //! Golden JSON for attachments (§5.5), supervision and the voucher print record. Regenerate with
 //! `ONESTOP_BLESS=1 cargo test -p onestop-protocol --test golden_attachments_supervision`.
 
-use std::path::PathBuf;
+mod common;
+
+use common::check;
 
 use chrono::NaiveDate;
 use onestop_protocol::voucher_signature::{message, verify, VoucherSignatureError};
 use onestop_protocol::*;
-use serde::{de::DeserializeOwned, Serialize};
-
-fn check<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(name: &str, value: &T) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(format!("{name}.json"));
-    let mut json = serde_json::to_string_pretty(value).unwrap();
-    json.push('\n');
-    if std::env::var_os("ONESTOP_BLESS").is_some() {
-        std::fs::write(&path, &json).unwrap();
-    }
-    let golden = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing; bless it", path.display()));
-    assert_eq!(json, golden, "{name}: the wire format changed");
-    let back: T = serde_json::from_str(&golden).unwrap();
-    assert_eq!(&back, value, "{name}: does not read back");
-}
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()

@@ -1,7 +1,9 @@
 //! Golden JSON for the server-side wire types: enrolment, auth, workflow. Regenerate with
 //! `ONESTOP_BLESS=1 cargo test -p onestop-protocol --test golden_server`.
 
-use std::path::PathBuf;
+mod common;
+
+use common::check;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use onestop_domain::catalogue::{CaseType, WindowLevel};
@@ -9,23 +11,6 @@ use onestop_domain::lifecycle::{
     CaseFlow, CaseStatus, CaseTerms, Channel, ReviewStep, Role, Transition,
 };
 use onestop_protocol::*;
-use serde::{de::DeserializeOwned, Serialize};
-
-fn check<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(name: &str, value: &T) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(format!("{name}.json"));
-    let mut json = serde_json::to_string_pretty(value).unwrap();
-    json.push('\n');
-    if std::env::var_os("ONESTOP_BLESS").is_some() {
-        std::fs::write(&path, &json).unwrap();
-    }
-    let golden = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing; bless it", path.display()));
-    assert_eq!(json, golden, "{name}: the wire format changed");
-    let back: T = serde_json::from_str(&golden).unwrap();
-    assert_eq!(&back, value, "{name}: does not read back");
-}
 
 fn at() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 1, 2, 3).unwrap()
