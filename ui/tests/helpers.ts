@@ -35,8 +35,8 @@ export function syncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
   return {
     online: true,
     running: false,
-    queued_ops: 0n,
-    queued_bytes: 0n,
+    queued_ops: 0,
+    queued_bytes: 0,
     upload: null,
     last_success_at: null,
     last_error: null,

@@ -23,15 +23,15 @@ describe('同步 status', () => {
       Events.syncStatus,
       syncStatus({
         online: false,
-        queued_ops: 3n,
-        queued_bytes: 2048n,
+        queued_ops: 3,
+        queued_bytes: 2048,
         clock_offset_secs: 420,
         clock_skewed: true,
         case_errors: [
           {
             case_id: 'case-9',
             acceptance_number: '410102-0203-20261128-0009',
-            seq: 9n,
+            seq: 9,
             error: { code: 'sync.rejected', message: '事项版本已停用', details: null },
           },
         ],
@@ -51,7 +51,7 @@ describe('同步 status', () => {
     const backend = backendWith(appStatus())
       .handle(Commands.syncStatus, () =>
         syncStatus({
-          case_errors: [{ case_id: 'case-9', acceptance_number: null, seq: 9n, error: { code: 'x', message: '退回', details: null } }],
+          case_errors: [{ case_id: 'case-9', acceptance_number: null, seq: 9, error: { code: 'x', message: '退回', details: null } }],
         }),
       )
       .handle(Commands.retryCaseSync, () => undefined)

@@ -6,13 +6,18 @@ use onestop_protocol::ApiError;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+// Counts are u64 in Rust and plain JSON numbers on the wire; the webview reads them as JS numbers
+// (exact far beyond any queue), so ts-rs is told `number` rather than its default `bigint`.
+
 /// A scan on its way up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct UploadProgress {
     pub case_id: String,
     pub slot: String,
     pub file_name: String,
+    #[ts(type = "number")]
     pub sent_bytes: u64,
+    #[ts(type = "number")]
     pub total_bytes: u64,
 }
 
@@ -22,6 +27,7 @@ pub struct CaseSyncError {
     /// `None` for an op that is not about one case (an applicant record).
     pub case_id: Option<String>,
     pub acceptance_number: Option<String>,
+    #[ts(type = "number")]
     pub seq: u64,
     pub error: ApiError,
 }
@@ -32,7 +38,9 @@ pub struct SyncStatus {
     pub online: bool,
     /// A round is running now.
     pub running: bool,
+    #[ts(type = "number")]
     pub queued_ops: u64,
+    #[ts(type = "number")]
     pub queued_bytes: u64,
     pub upload: Option<UploadProgress>,
     #[ts(type = "string | null")]

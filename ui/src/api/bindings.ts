@@ -17,7 +17,7 @@ export type CaseSyncError = {
 /**
  * `None` for an op that is not about one case (an applicant record).
  */
-case_id: string | null, acceptance_number: string | null, seq: bigint, error: ApiError, };
+case_id: string | null, acceptance_number: string | null, seq: number, error: ApiError, };
 
 export type ConnectionState = "checking" | "connected" | "offline";
 
@@ -43,7 +43,7 @@ online: boolean,
 /**
  * A round is running now.
  */
-running: boolean, queued_ops: bigint, queued_bytes: bigint, upload: UploadProgress | null, last_success_at: string | null, last_error: ApiError | null, 
+running: boolean, queued_ops: number, queued_bytes: number, upload: UploadProgress | null, last_success_at: string | null, last_error: ApiError | null, 
 /**
  * Consecutive failed rounds; the backoff grows with it.
  */
@@ -65,6 +65,6 @@ notices: Array<string>,
  */
 case_errors: Array<CaseSyncError>, };
 
-export type UploadProgress = { case_id: string, slot: string, file_name: string, sent_bytes: bigint, total_bytes: bigint, };
+export type UploadProgress = { case_id: string, slot: string, file_name: string, sent_bytes: number, total_bytes: number, };
 
 export type UserInfo = { user_id: string, username: string, display_name: string, role: { role: string }, county_code: string, department: string | null, window_id: string | null, };

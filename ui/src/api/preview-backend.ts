@@ -27,8 +27,8 @@ export function createPreviewBackend(version: string): MemoryBackend {
   const sync = (): SyncStatus => ({
     online: false,
     running: false,
-    queued_ops: 0n,
-    queued_bytes: 0n,
+    queued_ops: 0,
+    queued_bytes: 0,
     upload: null,
     last_success_at: null,
     last_error: null,

@@ -4,15 +4,15 @@ import { ClientError, useClient, type SyncStatus, type Unlisten } from '../api'
 
 /**
  * The live sync status Rust reports: one `sync_status` call at start, then the `sync-status` event.
- * Counts arrive as JSON numbers (ts-rs types u64 as bigint), so they are read through Number().
+ * Counts arrive as JSON numbers and are typed as such (see crates/sync/src/status.rs).
  */
 export const useSyncStore = defineStore('sync', () => {
   const client = useClient()
   const status = shallowRef<SyncStatus | null>(null)
   const loadError = shallowRef<ClientError | null>(null)
 
-  const queuedOps = computed(() => Number(status.value?.queued_ops ?? 0))
-  const queuedBytes = computed(() => Number(status.value?.queued_bytes ?? 0))
+  const queuedOps = computed(() => status.value?.queued_ops ?? 0)
+  const queuedBytes = computed(() => status.value?.queued_bytes ?? 0)
 
   let unlisten: Unlisten | null = null
   let started: Promise<void> | null = null
