@@ -20,6 +20,8 @@ pub struct Desk {
     monitor_task: JoinHandle<()>,
     /// The window database, opened on first use (see `desk_cases.rs`).
     pub(crate) local: tokio::sync::OnceCell<crate::local_store::LocalStore>,
+    /// The key store (configured, or the OS keyring probed once), see `Desk::keys`.
+    pub(crate) keys: tokio::sync::OnceCell<Arc<dyn onestop_local::KeyStore>>,
     pub(crate) calendar: Arc<onestop_domain::calendar::WorkCalendar>,
     /// Sync: signer, engine, status stream, session (see `sync/`).
     pub(crate) sync: Arc<crate::sync::link::SyncLink>,
@@ -46,6 +48,7 @@ impl Desk {
             sync,
             reconnect_task,
             local: tokio::sync::OnceCell::new(),
+            keys: tokio::sync::OnceCell::new(),
             calendar: Arc::new(onestop_domain::calendar::WorkCalendar::default_cn()),
         })
     }

@@ -31,22 +31,33 @@ impl Desk {
         }
     }
 
+    /// The key store holding the database key and the device key: the configured one, or the OS
+    /// keyring, probed once (the probe talks to D-Bus) and kept for the life of the desk.
+    pub(crate) async fn keys(&self) -> Result<Arc<dyn KeyStore>, DeskError> {
+        self.keys
+            .get_or_try_init(|| async {
+                if let Some(k) = self.config().keystore.clone() {
+                    return Ok(k);
+                }
+                let store = tokio::task::spawn_blocking(|| {
+                    KeyringStore::platform(onestop_local::keystore::KEYRING_SERVICE)
+                })
+                .await
+                .map_err(|e| DeskError::Internal(e.to_string()))??;
+                Ok(Arc::new(store) as Arc<dyn KeyStore>)
+            })
+            .await
+            .cloned()
+    }
+
     pub(crate) async fn store(&self) -> Result<&LocalStore, DeskError> {
         self.local
             .get_or_try_init(|| async {
                 let dir = self.config().data_dir.clone();
-                let keys: Option<Arc<dyn KeyStore>> = self.config().keystore.clone();
-                tokio::task::spawn_blocking(move || {
-                    let keys: Arc<dyn KeyStore> = match keys {
-                        Some(k) => k,
-                        None => Arc::new(KeyringStore::platform(
-                            onestop_local::keystore::KEYRING_SERVICE,
-                        )?),
-                    };
-                    LocalStore::open(&dir, keys.as_ref())
-                })
-                .await
-                .map_err(|e| DeskError::Internal(e.to_string()))?
+                let keys = self.keys().await?;
+                tokio::task::spawn_blocking(move || LocalStore::open(&dir, keys.as_ref()))
+                    .await
+                    .map_err(|e| DeskError::Internal(e.to_string()))?
             })
             .await
     }

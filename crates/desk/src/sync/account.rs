@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use onestop_local::settings::{self, WindowIdentity};
-use onestop_local::{KeyStore, KeyringStore};
 use onestop_protocol::{ApiError, EnrollRequest, EnrollResponse, LoginRequest, UserInfo};
 use onestop_sync::ServerClient;
 use serde::{Deserialize, Serialize};
@@ -28,25 +27,13 @@ pub struct CachedVerifier {
 const ACCOUNT_TIMEOUT: Duration = Duration::from_secs(15);
 
 impl Desk {
-    pub(crate) async fn sync_keys(&self) -> Result<Arc<dyn KeyStore>, DeskError> {
-        if let Some(k) = self.config().keystore.clone() {
-            return Ok(k);
-        }
-        let store = tokio::task::spawn_blocking(|| {
-            KeyringStore::platform(onestop_local::keystore::KEYRING_SERVICE)
-        })
-        .await
-        .map_err(|e| DeskError::Internal(e.to_string()))??;
-        Ok(Arc::new(store))
-    }
-
     /// The device key (made on first use) and the server's id for this device, if enrolled.
     pub(crate) async fn signer(&self) -> Result<Arc<DeskSigner>, ApiError> {
         let signer = self
             .sync
             .signer
             .get_or_try_init(|| async {
-                let keys = self.sync_keys().await?;
+                let keys = self.keys().await?;
                 let store = self.store().await?;
                 let (key, device_id, url) = store
                     .run(move |db, _| {
