@@ -241,6 +241,16 @@ pub fn unsynced(conn: &Connection) -> Result<Vec<CaseSummary>> {
     )
 }
 
+/// How many times `voucher` was printed for the case: 0 before the first print, n before the
+/// n-th 补打.
+pub fn print_count(conn: &Connection, case_id: &str, voucher: &str) -> Result<u32> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM print_audit WHERE case_id = ?1 AND voucher = ?2",
+        params![case_id, voucher],
+        |r| r.get(0),
+    )?)
+}
+
 /// Records a printed voucher; returns whether it was a reprint (补打) of that voucher.
 pub fn record_print(
     conn: &Connection,
@@ -249,12 +259,7 @@ pub fn record_print(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let before: i64 = conn.query_row(
-        "SELECT count(*) FROM print_audit WHERE case_id = ?1 AND voucher = ?2",
-        params![case_id, voucher],
-        |r| r.get(0),
-    )?;
-    let reprint = before > 0;
+    let reprint = print_count(conn, case_id, voucher)? > 0;
     conn.execute(
         "INSERT INTO print_audit (case_id, voucher, reprint, actor, printed_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -13,7 +13,6 @@ use onestop_local::timeline::NewEntry;
 use onestop_local::Db;
 use onestop_protocol::voucher_signature::{VoucherPrinted, VOUCHER_PRINTED};
 use onestop_receipt::{Printer, RenderOptions, RenderedVoucher, Renderer, VoucherKind};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::voucher_data::{build, VoucherSource};
@@ -72,11 +71,7 @@ pub fn print(
             Some(p) if !p.trim().is_empty() => p,
             _ => settings::get(tx, DEFAULT_PRINTER)?.ok_or(DeskError::NoPrinter)?,
         };
-        let earlier: u32 = tx.query_row(
-            "SELECT count(*) FROM print_audit WHERE case_id = ?1 AND voucher = ?2",
-            params![input.case_id, input.kind.key()],
-            |r| r.get(0),
-        ).map_err(onestop_local::LocalError::from)?;
+        let earlier = case_repo::print_count(tx, &input.case_id, input.kind.key())?;
         let (rendered, mut snapshot) = render(tx, ctx, kit, &input, earlier)?;
         let pdf_path = keep_pdf(data_dir, &rendered, "")?;
         // The job title names the print exactly, so the spool and the printer's queue show which
@@ -127,13 +122,7 @@ pub fn preview(
     input: PrintInput,
 ) -> Result<PrintedVoucher, DeskError> {
     let conn = db.conn();
-    let earlier: u32 = conn
-        .query_row(
-            "SELECT count(*) FROM print_audit WHERE case_id = ?1 AND voucher = ?2",
-            params![input.case_id, input.kind.key()],
-            |r| r.get(0),
-        )
-        .map_err(onestop_local::LocalError::from)?;
+    let earlier = case_repo::print_count(conn, &input.case_id, input.kind.key())?;
     let (rendered, _) = render(conn, ctx, kit, &input, earlier)?;
     let pdf_path = keep_pdf(data_dir, &rendered, "preview-")?;
     Ok(PrintedVoucher {
