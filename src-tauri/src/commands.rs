@@ -57,12 +57,7 @@ pub async fn retry_case_sync(desk: State<'_, Arc<Desk>>, case_id: String) -> Res
 
 #[tauri::command]
 pub async fn list_printers(desk: State<'_, Arc<Desk>>) -> Result<Vec<Printer>, ApiError> {
-    Ok(desk
-        .list_printers()
-        .await?
-        .into_iter()
-        .map(Printer::from)
-        .collect())
+    desk.list_printers().await
 }
 
 #[tauri::command]

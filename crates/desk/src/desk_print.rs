@@ -3,13 +3,13 @@
 use std::sync::Arc;
 
 use onestop_local::settings;
-use onestop_local::{KeyStore, KeyringStore};
 use onestop_protocol::ApiError;
-use onestop_receipt::{CupsPrinter, FontConfig, Printer, PrinterInfo, Renderer};
+use onestop_receipt::{CupsPrinter, FontConfig, Printer as _, Renderer};
 use tokio::sync::OnceCell;
 
 use crate::desk::Desk;
 use crate::device_key;
+use crate::status::Printer;
 use crate::usecases::print::{self, PrintInput, PrintKit, PrintedVoucher, DEFAULT_PRINTER};
 use crate::usecases::DeskError;
 
@@ -29,18 +29,9 @@ async fn renderer() -> Result<Arc<Renderer>, DeskError> {
 }
 
 impl Desk {
-    fn keystore(&self) -> Result<Arc<dyn KeyStore>, DeskError> {
-        match self.config().keystore.clone() {
-            Some(k) => Ok(k),
-            None => Ok(Arc::new(KeyringStore::platform(
-                onestop_local::keystore::KEYRING_SERVICE,
-            )?)),
-        }
-    }
-
     async fn voucher(&self, input: PrintInput, record: bool) -> Result<PrintedVoucher, ApiError> {
         let renderer = renderer().await?;
-        let keys = self.keystore()?;
+        let keys = self.keys().await?;
         let ctx = self.ctx();
         let server_url = self.config().server_url.clone();
         let out = self
@@ -75,11 +66,12 @@ impl Desk {
         self.voucher(input, true).await
     }
 
-    pub async fn list_printers(&self) -> Result<Vec<PrinterInfo>, ApiError> {
-        tokio::task::spawn_blocking(|| CupsPrinter::new().list())
+    pub async fn list_printers(&self) -> Result<Vec<Printer>, ApiError> {
+        let printers = tokio::task::spawn_blocking(|| CupsPrinter::new().list())
             .await
             .map_err(|e| ApiError::from(DeskError::Internal(e.to_string())))?
-            .map_err(|e| ApiError::from(DeskError::from(e)))
+            .map_err(|e| ApiError::from(DeskError::from(e)))?;
+        Ok(printers.into_iter().map(Printer::from).collect())
     }
 
     /// The window's printer, kept in the window database.

@@ -28,7 +28,7 @@ pub use onestop_local::settings::WindowIdentity;
 pub use onestop_local::{KeyStore, KeyringStore, MemoryKeyStore};
 pub use onestop_protocol::ApiError;
 pub use onestop_protocol::{EnrollResponse, UserInfo};
-pub use onestop_receipt::{PrinterInfo, VoucherKind};
+pub use onestop_receipt::VoucherKind;
 pub use onestop_sync::status::{CaseSyncError, SyncStatus, UploadProgress};
 pub use status::{AppStatus, ConnectionState, ConnectionStatus, Printer};
 pub use sync::account::CachedVerifier;
