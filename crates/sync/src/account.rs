@@ -1,14 +1,10 @@
 //! Enrolment and sign-in over HTTP (docs/protocol.md §1, §3). Both run online, at the clerk's
 //! request; the answers are the protocol's types, errors the server's `{code, message, details}`.
 
-use std::time::SystemTime;
-
 use onestop_protocol::{ApiError, EnrollRequest, EnrollResponse, LoginRequest, LoginResponse};
-use reqwest::header::{CONTENT_TYPE, DATE};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::clock::clock_offset_secs;
 use crate::transport::RequestSigner;
 use crate::{ServerClient, SyncError};
 
@@ -47,32 +43,11 @@ impl ServerClient {
         expected: StatusCode,
     ) -> Result<Answered<T>, SyncError> {
         let bytes = serde_json::to_vec(body).map_err(|_| SyncError::BadResponse { status: 0 })?;
-        let mut request = self
-            .http()
-            .post(self.url(path))
-            .header(CONTENT_TYPE, "application/json");
-        if let Some(signer) = signer {
-            for (k, v) in signer.headers("POST", path, &bytes) {
-                request = request.header(k, v);
-            }
-        }
-        let sent = SystemTime::now();
-        let response = request
-            .body(bytes)
-            .send()
-            .await
-            .map_err(|e| SyncError::Unreachable(e.to_string()))?;
-        let received = SystemTime::now();
-        let status = response.status();
-        let offset = response
-            .headers()
-            .get(DATE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|d| clock_offset_secs(d, sent, received));
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| SyncError::Unreachable(e.to_string()))?;
+        let (answer, seen) = self
+            .exchange(reqwest::Method::POST, path, bytes, signer)
+            .await;
+        let (status, _, body) = answer?;
+        let offset = seen.clock_offset_secs;
         if status == expected {
             let value = serde_json::from_slice(&body).map_err(|_| SyncError::BadResponse {
                 status: status.as_u16(),

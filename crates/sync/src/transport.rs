@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use onestop_protocol::{ApiError, ChangesPage, Op, PushRequest, PushResponse};
 use reqwest::header::{HeaderMap, CONTENT_TYPE, DATE, RETRY_AFTER};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 
 use crate::backoff::parse_retry_after;
 use crate::clock::clock_offset_secs;
@@ -58,80 +58,70 @@ pub struct Seen {
 }
 
 impl ServerClient {
+    /// Sends one signed request and reads the whole answer. The error side is the network's
+    /// (no answer, or the answer cut off); the `Seen` carries the server's clock when it answered.
+    pub(crate) async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+        signer: Option<&dyn RequestSigner>,
+    ) -> (Result<(StatusCode, HeaderMap, Vec<u8>), SyncError>, Seen) {
+        let sent = SystemTime::now();
+        let mut request = self.http().request(method.clone(), self.url(path));
+        if !body.is_empty() {
+            request = request.header(CONTENT_TYPE, "application/json");
+        }
+        for (k, v) in signer
+            .map(|s| s.headers(method.as_str(), path, &body))
+            .unwrap_or_default()
+        {
+            request = request.header(k, v);
+        }
+        let response = match request.body(body).send().await {
+            Ok(r) => r,
+            Err(e) => return (Err(SyncError::Unreachable(e.to_string())), Seen::default()),
+        };
+        let received = SystemTime::now();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let seen = seen(&headers, sent, received);
+        // A body cut off after the status line: for a push the server may have committed, and
+        // retrying the same batch is safe because ops are idempotent by (device, seq).
+        match response.bytes().await {
+            Ok(bytes) => (Ok((status, headers, bytes.to_vec())), seen),
+            Err(e) => (Err(SyncError::Unreachable(e.to_string())), seen),
+        }
+    }
+
     /// `POST /v1/ops`.
     pub async fn push_ops(&self, ops: &[Op], signer: &dyn RequestSigner) -> (PushAnswer, Seen) {
         let body = match serde_json::to_vec(&PushRequest { ops: ops.to_vec() }) {
             Ok(b) => b,
             Err(e) => {
-                return (
-                    PushAnswer::Later {
-                        error: SyncError::BadResponse { status: 0 },
-                        retry_after: None,
-                    }
-                    .with_log(&e.to_string()),
-                    Seen::default(),
-                )
+                tracing::error!(detail = %e, "could not encode a push");
+                let error = SyncError::BadResponse { status: 0 };
+                return (later(error, None), Seen::default());
             }
         };
-        let path = "/v1/ops";
-        let sent = SystemTime::now();
-        let mut request = self
-            .http()
-            .post(self.url(path))
-            .header(CONTENT_TYPE, "application/json");
-        for (k, v) in signer.headers("POST", path, &body) {
-            request = request.header(k, v);
-        }
-        let response = request.body(body).send().await;
-        let received = SystemTime::now();
-        let response = match response {
-            Ok(r) => r,
-            Err(e) => {
-                return (
-                    PushAnswer::Later {
-                        error: SyncError::Unreachable(e.to_string()),
-                        retry_after: None,
-                    },
-                    Seen::default(),
-                )
-            }
-        };
-        let status = response.status();
-        let headers = response.headers().clone();
-        let seen = seen(&headers, sent, received);
-        let bytes = match response.bytes().await {
-            Ok(b) => b,
-            Err(e) => {
-                // The server may have committed and the reply was lost: retrying the same batch
-                // is safe because ops are idempotent by (device, seq).
-                return (
-                    PushAnswer::Later {
-                        error: SyncError::Unreachable(e.to_string()),
-                        retry_after: None,
-                    },
-                    seen,
-                );
-            }
+        let (answer, seen) = self
+            .exchange(Method::POST, "/v1/ops", body, Some(signer))
+            .await;
+        let (status, headers, bytes) = match answer {
+            Ok(a) => a,
+            Err(error) => return (later(error, None), seen),
         };
         let answer = match classify(status, &headers, &bytes) {
             Classified::Ok => match serde_json::from_slice::<PushResponse>(&bytes) {
                 Ok(r) => PushAnswer::Done(r),
-                Err(_) => PushAnswer::Later {
-                    error: SyncError::BadResponse {
-                        status: status.as_u16(),
-                    },
-                    retry_after: None,
-                },
+                Err(_) => later(bad(status), None),
             },
             Classified::Unauthorized => PushAnswer::Unauthorized,
-            Classified::Gone | Classified::Refused => {
-                let error = refusal(status, &bytes);
-                PushAnswer::Refused {
-                    status: status.as_u16(),
-                    error,
-                }
-            }
-            Classified::Later(error, retry_after) => PushAnswer::Later { error, retry_after },
+            Classified::Gone | Classified::Refused => PushAnswer::Refused {
+                status: status.as_u16(),
+                error: refusal(status, &bytes),
+            },
+            Classified::Later(error, retry_after) => later(error, retry_after),
         };
         (answer, seen)
     }
@@ -144,48 +134,18 @@ impl ServerClient {
         signer: &dyn RequestSigner,
     ) -> (PullAnswer, Seen) {
         let path = format!("/v1/changes?after={after}&limit={limit}");
-        let sent = SystemTime::now();
-        let mut request = self.http().get(self.url(&path));
-        for (k, v) in signer.headers("GET", &path, b"") {
-            request = request.header(k, v);
-        }
-        let response = match request.send().await {
-            Ok(r) => r,
-            Err(e) => {
-                return (
-                    PullAnswer::Later {
-                        error: SyncError::Unreachable(e.to_string()),
-                        retry_after: None,
-                    },
-                    Seen::default(),
-                )
-            }
-        };
-        let received = SystemTime::now();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let seen = seen(&headers, sent, received);
-        let bytes = match response.bytes().await {
-            Ok(b) => b,
-            Err(e) => {
-                return (
-                    PullAnswer::Later {
-                        error: SyncError::Unreachable(e.to_string()),
-                        retry_after: None,
-                    },
-                    seen,
-                )
-            }
+        let (answer, seen) = self
+            .exchange(Method::GET, &path, Vec::new(), Some(signer))
+            .await;
+        let later = |error, retry_after| PullAnswer::Later { error, retry_after };
+        let (status, headers, bytes) = match answer {
+            Ok(a) => a,
+            Err(error) => return (later(error, None), seen),
         };
         let answer = match classify(status, &headers, &bytes) {
             Classified::Ok => match serde_json::from_slice::<ChangesPage>(&bytes) {
                 Ok(page) => PullAnswer::Page(page),
-                Err(_) => PullAnswer::Later {
-                    error: SyncError::BadResponse {
-                        status: status.as_u16(),
-                    },
-                    retry_after: None,
-                },
+                Err(_) => later(bad(status), None),
             },
             Classified::Unauthorized => PullAnswer::Unauthorized,
             Classified::Gone => PullAnswer::Gone,
@@ -193,16 +153,20 @@ impl ServerClient {
                 status: status.as_u16(),
                 error: refusal(status, &bytes),
             },
-            Classified::Later(error, retry_after) => PullAnswer::Later { error, retry_after },
+            Classified::Later(error, retry_after) => later(error, retry_after),
         };
         (answer, seen)
     }
 }
 
-impl PushAnswer {
-    fn with_log(self, detail: &str) -> Self {
-        tracing::error!(%detail, "could not encode a push");
-        self
+fn later(error: SyncError, retry_after: Option<Duration>) -> PushAnswer {
+    PushAnswer::Later { error, retry_after }
+}
+
+/// An answer that is not the protocol's JSON.
+fn bad(status: StatusCode) -> SyncError {
+    SyncError::BadResponse {
+        status: status.as_u16(),
     }
 }
 
