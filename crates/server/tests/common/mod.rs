@@ -492,22 +492,20 @@ pub fn accepted_case_on(
         .apply(&Role::WindowClerk, &Transition::Accept, today)
         .unwrap();
     let events = [received.events[0].clone(), accepted.events[0].clone()];
-    let mut timeline = Vec::new();
-    let mut prev = "0".repeat(64);
-    for (i, e) in events.iter().enumerate() {
-        let hash = String::new(); // sealed below, once the case id is known
-        timeline.push(TimelineEntry {
-            seq: i as u32 + 1,
+    // seq and hashes are filled by `seal_timeline` once the case id is known.
+    let timeline = events
+        .iter()
+        .map(|e| TimelineEntry {
+            seq: 0,
             at: Utc::now(),
             actor: "clerk".into(),
             kind: "case.event".into(),
             event: Some(e.clone()),
             data: serde_json::Value::Null,
-            prev_hash: prev.clone(),
-            hash: hash.clone(),
-        });
-        prev = hash;
-    }
+            prev_hash: String::new(),
+            hash: String::new(),
+        })
+        .collect();
     let number = onestop_domain::numbering::AcceptanceNumber::new(
         &onestop_domain::ids::DivisionCode::parse(COUNTY).unwrap(),
         onestop_domain::numbering::TerminalCode::new(device.terminal()).unwrap(),
