@@ -32,6 +32,12 @@ fn render(c: &mut Criterion) {
         "acceptance_20_materials".to_owned(),
         common::acceptance("张伟", 20),
     ));
+    // The owner's check: a long name with two CJK Ext B characters (from the Noto and Hanazono
+    // fallbacks, so three faces are subset) and 20 materials.
+    cases.push((
+        "acceptance_rare_20_materials".to_owned(),
+        common::acceptance("欧阳𠮷𪚥娜·买买提艾力·阿卜杜热合曼·司马长风", 20),
+    ));
     let mut g = c.benchmark_group("render");
     for (name, v) in &cases {
         let out = renderer

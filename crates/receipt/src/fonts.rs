@@ -1,7 +1,9 @@
 //! Finding and loading the CJK fonts, once. A `FontSet` is the chain used for every voucher: a
-//! primary CJK face (Noto Sans CJK SC) and fallbacks for the CJK extension blocks (花园明朝
+//! primary CJK face (WenQuanYi Micro Hei), a second sans face for what it lacks (Noto Sans CJK
+//! SC: CJK Ext A and some newer characters) and fallbacks for the CJK extension blocks (花园明朝
 //! HanaMinA/HanaMinB cover Ext A–F, where the rare characters of names live). Loading parses
-//! about 60 MB of font files, so build the set once at startup and share it.
+//! about 80 MB of font files and prepares each face for printing (`sfnt.rs`), so build the set
+//! once at startup and share it.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +11,7 @@ use printpdf::ParsedFont;
 use tracing::{info, warn};
 
 use crate::error::ReceiptError;
+use crate::sfnt::{print_face, CharMap};
 
 /// A font file and the face to use inside it (non-zero only for `.ttc` collections).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,20 +29,36 @@ impl FontSource {
     }
 }
 
-/// Known primary faces, by file name, with the face index of Simplified Chinese. In Debian's
-/// (and UOS's, Kylin's) `fonts-noto-cjk`, `NotoSansCJK-Regular.ttc` holds JP, KR, SC, TC, HK
-/// in that order, so SC is face 2 (`fc-list -f '%{file} %{index} %{family[0]}\n'`).
+/// Known primary faces, by file name, with the face index of Simplified Chinese.
+///
+/// WenQuanYi Micro Hei (`fonts-wqy-microhei`, Apache-2.0) comes first because it keeps vouchers
+/// small: its TrueType outlines, without hinting, embed at about 110 bytes per character against
+/// about 160 for Noto Sans CJK's CFF, which is what brings the text-heavy notices under 40 KB
+/// (docs/benchmarks.md). Noto Sans CJK SC (OFL) is next: in Debian's (and UOS's, Kylin's)
+/// `fonts-noto-cjk`, `NotoSansCJK-Regular.ttc` holds JP, KR, SC, TC, HK in that order, so SC is
+/// face 2 (`fc-list -f '%{file} %{index} %{family[0]}\n'`).
 const PRIMARY_CANDIDATES: &[(&str, usize)] = &[
+    ("wqy-microhei.ttc", 0),
     ("NotoSansCJKsc-Regular.otf", 0),
     ("NotoSansSC-Regular.otf", 0),
     ("NotoSansCJK-Regular.ttc", 2),
     ("NotoSerifCJKsc-Regular.otf", 0),
     ("NotoSerifCJK-Regular.ttc", 2),
-    ("wqy-microhei.ttc", 0),
 ];
 
-/// Fallback faces for characters the primary lacks (CJK Ext A–F). OFL-licensed.
-const FALLBACK_CANDIDATES: &[(&str, usize)] = &[("HanaMinA.ttf", 0), ("HanaMinB.ttf", 0)];
+/// Fallbacks for characters the primary lacks, in chain order; from each group the first face
+/// found is used, unless it is already in the chain. Noto Sans CJK SC first, so that CJK Ext A
+/// (which wqy-microhei lacks) stays in a sans face next to the rest of a name; then HanaMinA/B
+/// (OFL) for Ext A–F.
+const FALLBACK_CANDIDATES: &[&[(&str, usize)]] = &[
+    &[
+        ("NotoSansCJKsc-Regular.otf", 0),
+        ("NotoSansSC-Regular.otf", 0),
+        ("NotoSansCJK-Regular.ttc", 2),
+    ],
+    &[("HanaMinA.ttf", 0)],
+    &[("HanaMinB.ttf", 0)],
+];
 
 /// Where the system keeps fonts on Debian, UOS, Kylin and most other Linux systems.
 pub const SYSTEM_FONT_DIRS: &[&str] = &[
@@ -80,37 +99,37 @@ impl FontConfig {
 #[derive(Debug, Clone)]
 pub struct Face {
     pub source: FontSource,
+    /// The face prepared for printing (`sfnt::print_face`); its own `cmap` is a stub, so text is
+    /// handed to printpdf as glyph ids looked up in `chars`.
     pub(crate) font: ParsedFont,
+    chars: CharMap,
     pub(crate) units_per_em: f32,
 }
 
 impl Face {
     fn load(source: &FontSource) -> Result<Face, ReceiptError> {
-        let bytes = std::fs::read(&source.path).map_err(|e| ReceiptError::FontUnreadable {
+        let unreadable = |reason: String| ReceiptError::FontUnreadable {
             path: source.path.clone(),
-            reason: e.to_string(),
-        })?;
+            reason,
+        };
+        let bytes = std::fs::read(&source.path).map_err(|e| unreadable(e.to_string()))?;
+        let face = print_face(&bytes, source.index).map_err(unreadable)?;
+        drop(bytes);
         let mut warnings = Vec::new();
-        let font =
-            ParsedFont::from_bytes(&bytes, source.index, &mut warnings).ok_or_else(|| {
-                ReceiptError::FontUnreadable {
-                    path: source.path.clone(),
-                    reason: format!("第{}个字形无法解析", source.index),
-                }
-            })?;
+        let font = ParsedFont::from_bytes(&face.bytes, 0, &mut warnings)
+            .ok_or_else(|| unreadable(format!("第{}个字形无法解析", source.index)))?;
         let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
         Ok(Face {
             source: source.clone(),
             font,
+            chars: face.chars,
             units_per_em,
         })
     }
 
     /// The glyph id of `c`, if this face has one.
     pub fn glyph(&self, c: char) -> Option<u16> {
-        self.font
-            .lookup_glyph_index(u32::from(c))
-            .filter(|g| *g != 0)
+        self.chars.glyph(c)
     }
 
     /// Advance width of glyph `gid` in em.
@@ -141,12 +160,9 @@ impl FontSet {
                 }
             }
         }
-        let dirs: Vec<&Path> = config
-            .resource_dirs
-            .iter()
-            .chain(config.system_dirs.iter())
-            .map(PathBuf::as_path)
-            .collect();
+        let resources: Vec<&Path> = config.resource_dirs.iter().map(PathBuf::as_path).collect();
+        let system: Vec<&Path> = config.system_dirs.iter().map(PathBuf::as_path).collect();
+        let dirs = [resources.as_slice(), system.as_slice()];
         if primary.is_none() {
             primary = first_loadable(&dirs, PRIMARY_CANDIDATES, &mut searched);
         }
@@ -154,8 +170,18 @@ impl FontSet {
             return Err(ReceiptError::FontNotFound { searched });
         };
         let mut faces = vec![primary];
-        for (name, index) in FALLBACK_CANDIDATES {
-            if let Some(face) = first_loadable(&dirs, &[(name, *index)], &mut searched) {
+        for group in FALLBACK_CANDIDATES {
+            // Noto Sans CJK is a fallback only when it is not the primary already.
+            let loaded = |(name, index): &(&str, usize)| {
+                faces.iter().any(|f: &Face| {
+                    f.source.index == *index
+                        && f.source.path.file_name() == Some(std::ffi::OsStr::new(name))
+                })
+            };
+            if group.iter().any(loaded) {
+                continue;
+            }
+            if let Some(face) = first_loadable(&dirs, group, &mut searched) {
                 faces.push(face);
             }
         }
@@ -209,24 +235,31 @@ impl FontSet {
     }
 }
 
+/// The first of `candidates` that loads, looking through the tiers of folders in order (the
+/// installer's resources, then the system). Within a tier the candidate order decides, not the
+/// folder order: wqy-microhei in the second system folder beats Noto in the first.
 fn first_loadable(
-    dirs: &[&Path],
+    tiers: &[&[&Path]],
     candidates: &[(&str, usize)],
     searched: &mut Vec<String>,
 ) -> Option<Face> {
-    for dir in dirs {
-        let shown = dir.display().to_string();
-        if !searched.contains(&shown) {
-            searched.push(shown);
+    for dirs in tiers {
+        for dir in *dirs {
+            let shown = dir.display().to_string();
+            if !searched.contains(&shown) {
+                searched.push(shown);
+            }
         }
         for (name, index) in candidates {
-            let path = dir.join(name);
-            if !path.is_file() {
-                continue;
-            }
-            match Face::load(&FontSource::new(&path, *index)) {
-                Ok(face) => return Some(face),
-                Err(e) => warn!(path = %path.display(), error = %e, "font unusable"),
+            for dir in *dirs {
+                let path = dir.join(name);
+                if !path.is_file() {
+                    continue;
+                }
+                match Face::load(&FontSource::new(&path, *index)) {
+                    Ok(face) => return Some(face),
+                    Err(e) => warn!(path = %path.display(), error = %e, "font unusable"),
+                }
             }
         }
     }

@@ -4,14 +4,17 @@
 //! system. It turns data it is given into paper; it reads no database and makes no decision about
 //! a case (that is `onestop-domain` and `onestop-desk`).
 //!
-//! Use: build a [`Renderer`] once at startup ([`Renderer::load`] finds the fonts, which takes
-//! about 0.2 s), then [`Renderer::render`] each [`Voucher`] with the terminal's signing key and
-//! hand [`RenderedVoucher::pdf`] to a [`Printer`]. The server checks a voucher with [`verify`].
+//! Use: build a [`Renderer`] once at startup ([`Renderer::load`] finds and prepares the fonts,
+//! which takes a few hundred milliseconds), then [`Renderer::render`] each [`Voucher`] with the
+//! terminal's signing key and hand [`RenderedVoucher::pdf`] to a [`Printer`]. The server checks a
+//! voucher with [`verify`].
 
 mod draw;
+mod embed;
 pub mod error;
 pub mod fields;
 pub mod fonts;
+mod glyf;
 pub mod glyphs;
 mod layout;
 pub mod model;
@@ -19,7 +22,9 @@ pub mod print;
 mod qr;
 mod render;
 mod resolve;
+mod sfnt;
 pub mod signature;
+mod subset;
 pub mod template;
 
 pub use error::{PrintError, ReceiptError, VerifyError};

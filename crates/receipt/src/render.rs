@@ -3,7 +3,7 @@
 
 use ed25519_dalek::SigningKey;
 use onestop_domain::numbering::AcceptanceNumber;
-use printpdf::{Mm, PdfPage, PdfSaveOptions};
+use printpdf::PdfSaveOptions;
 use tracing::debug;
 
 use crate::draw::{area, Canvas, Ink, Style, MARGIN_X, PAGE_H, PAGE_W};
@@ -231,18 +231,9 @@ impl Renderer {
             );
         }
 
-        let Canvas {
-            mut doc,
-            pages: page_ops,
-            ..
-        } = canvas;
-        let pdf_pages = page_ops
-            .into_iter()
-            .map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops))
-            .collect();
         let mut warnings = Vec::new();
-        let pdf = doc
-            .with_pages(pdf_pages)
+        let pdf = canvas
+            .finish()
             .save(&PdfSaveOptions::default(), &mut warnings);
         debug!(
             kind = kind.key(),

@@ -92,12 +92,24 @@ fn fonts_come_from_the_configured_path_first_then_resources_then_the_system() {
         resources.path().join("wqy-microhei.ttc")
     );
 
+    // On the system: wqy-microhei (smallest vouchers) although Noto's folder is searched
+    // first, then Noto Sans CJK SC for what wqy lacks (CJK Ext A), then the Ext A–F Minchos.
     let set = FontSet::load(&FontConfig::system()).expect("system fonts");
+    let chain: Vec<FontSource> = set.faces().iter().map(|f| f.source.clone()).collect();
     assert_eq!(
-        set.faces()[0].source,
-        FontSource::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
-        "Debian's Noto Sans CJK, face 2 = SC"
+        chain,
+        vec![
+            FontSource::new("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+            FontSource::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+            FontSource::new("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf", 0),
+            FontSource::new("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf", 0),
+        ],
+        "fonts-wqy-microhei, then Debian's Noto Sans CJK (face 2 = SC), then fonts-hanazono"
     );
+    // 㐀 (U+3400, CJK Ext A) is not in wqy-microhei: it comes from the sans fallback.
+    assert_eq!(set.faces()[0].glyph('\u{3400}'), None);
+    assert_eq!(set.face_for('\u{3400}').map(|(face, _)| face), Some(1));
+    assert_eq!(set.face_for('受').map(|(face, _)| face), Some(0));
 
     // Nothing anywhere: a typed error listing where it looked.
     let empty = tmpdir();

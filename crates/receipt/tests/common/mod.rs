@@ -17,7 +17,7 @@ pub fn renderer() -> &'static Renderer {
     static R: OnceLock<Renderer> = OnceLock::new();
     R.get_or_init(|| {
         Renderer::load(&FontConfig::system())
-            .expect("fonts: apt-get install -y fonts-noto-cjk fonts-hanazono")
+            .expect("fonts: apt-get install -y fonts-wqy-microhei fonts-noto-cjk fonts-hanazono")
     })
 }
 
