@@ -18,6 +18,7 @@ mod form_validate;
 mod item;
 mod problem;
 mod schema_check;
+pub mod search;
 mod validate;
 
 use serde::{Deserialize, Serialize};
