@@ -267,3 +267,73 @@ pub fn record_print(
     )?;
     Ok(reprint)
 }
+
+/// What the 办件 list filters on; every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseQuery {
+    /// Status names (`accepted`, …); empty for any.
+    #[serde(default)]
+    pub statuses: Vec<String>,
+    pub impl_code: Option<String>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    /// `Some(false)`: only cases with ops the server has not acknowledged.
+    pub synced: Option<bool>,
+    /// Part of the acceptance number or of the applicant's name, or a whole ID number.
+    pub text: Option<String>,
+}
+
+/// The cases matching `q`, newest first, at most `limit`.
+pub fn search(conn: &Connection, q: &CaseQuery, limit: u32) -> Result<Vec<CaseSummary>> {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    let arg = |v: Box<dyn rusqlite::ToSql>, args: &mut Vec<Box<dyn rusqlite::ToSql>>| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    if !q.statuses.is_empty() {
+        let marks: Vec<String> = q
+            .statuses
+            .iter()
+            .map(|s| arg(Box::new(s.clone()), &mut args))
+            .collect();
+        clauses.push(format!("c.status IN ({})", marks.join(",")));
+    }
+    if let Some(code) = &q.impl_code {
+        let m = arg(Box::new(code.clone()), &mut args);
+        clauses.push(format!("c.impl_code = {m}"));
+    }
+    if let Some(from) = q.received_from {
+        let m = arg(Box::new(from.to_string()), &mut args);
+        clauses.push(format!("c.received_on >= {m}"));
+    }
+    if let Some(to) = q.received_to {
+        let m = arg(Box::new(to.to_string()), &mut args);
+        clauses.push(format!("c.received_on <= {m}"));
+    }
+    if let Some(synced) = q.synced {
+        let not = if synced { "NOT " } else { "" };
+        clauses.push(format!(
+            "{not}EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.case_id AND o.acked_at IS NULL)"
+        ));
+    }
+    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        // Numbers are printed in groups; the clerk may type them with or without spaces.
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let like = format!("%{}%", compact.replace(['%', '_'], ""));
+        let m_like = arg(Box::new(like), &mut args);
+        let m_id = arg(Box::new(compact.to_ascii_uppercase()), &mut args);
+        clauses.push(format!(
+            "(c.acceptance_number LIKE {m_like} OR a.name LIKE {m_like} OR a.id_number = {m_id})"
+        ));
+    }
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let limit_mark = arg(Box::new(i64::from(limit)), &mut args);
+    let sql = format!("{filter} ORDER BY c.received_on DESC, c.acceptance_number DESC LIMIT {limit_mark}");
+    let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+    summaries(conn, &sql, &refs)
+}

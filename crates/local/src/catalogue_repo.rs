@@ -141,3 +141,19 @@ pub fn active_items(conn: &Connection) -> Result<Vec<(String, String)>> {
     let rows = stmt.query_map([edition], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Every item of the active edition, parsed, ordered by 实施编码 (the picker's search index).
+pub fn active_item_list(conn: &Connection) -> Result<Vec<Item>> {
+    let edition = active_edition(conn)?.ok_or(LocalError::NoCatalogue)?;
+    let mut stmt = conn.prepare(
+        "SELECT i.item_json FROM catalogue_edition_items e
+         JOIN catalogue_items i ON i.impl_code = e.impl_code AND i.content_hash = e.content_hash
+         WHERE e.edition = ?1 ORDER BY i.impl_code",
+    )?;
+    let rows = stmt.query_map([edition], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for json in rows {
+        out.push(serde_json::from_str(&json?)?);
+    }
+    Ok(out)
+}
