@@ -26,6 +26,10 @@ pub struct Desk {
     /// Sync: signer, engine, status stream, session (see `sync/`).
     pub(crate) sync: Arc<crate::sync::link::SyncLink>,
     reconnect_task: JoinHandle<()>,
+    /// Who is signed in (see `session.rs`).
+    pub(crate) session: crate::session::Session,
+    /// The item picker's search keys, per catalogue edition.
+    pub(crate) item_index: crate::desk_window::ItemIndexCache,
 }
 
 impl Desk {
@@ -47,6 +51,8 @@ impl Desk {
             monitor_task,
             sync,
             reconnect_task,
+            session: crate::session::Session::default(),
+            item_index: Default::default(),
             local: tokio::sync::OnceCell::new(),
             keys: tokio::sync::OnceCell::new(),
             calendar: Arc::new(onestop_domain::calendar::WorkCalendar::default_cn()),
@@ -76,7 +82,7 @@ impl Desk {
         AppStatus {
             version: APP_VERSION.to_string(),
             window_name,
-            clerk_name: None,
+            clerk_name: self.session_info().map(|s| s.display_name),
             health_interval_secs: u32::try_from(self.config.health_interval.as_secs())
                 .unwrap_or(u32::MAX),
             connection: self.connection.current(),

@@ -28,6 +28,16 @@ async fn renderer() -> Result<Arc<Renderer>, DeskError> {
         .cloned()
 }
 
+/// Loads the fonts in the background (after sign-in), so the first 受理 of the day does not wait
+/// for them before its preview.
+pub(crate) fn warm_up() {
+    tokio::spawn(async {
+        if let Err(e) = renderer().await {
+            tracing::warn!(code = %e.code(), "voucher fonts could not be loaded in advance");
+        }
+    });
+}
+
 impl Desk {
     async fn voucher(&self, input: PrintInput, record: bool) -> Result<PrintedVoucher, ApiError> {
         let renderer = renderer().await?;

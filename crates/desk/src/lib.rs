@@ -11,18 +11,31 @@ mod config;
 mod connection;
 mod desk;
 mod desk_cases;
+mod desk_device;
 mod desk_print;
+mod desk_voucher_view;
+mod desk_window;
 mod device_key;
 mod local_store;
 pub mod logging;
+mod session;
 mod status;
 mod sync;
 pub mod usecases;
+pub mod views;
+mod window_queries;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{DeskConfig, DEFAULT_SERVER_URL};
 pub use connection::ConnectionMonitor;
 pub use desk::Desk;
+pub use desk_device::DeviceInfo;
+pub use desk_voucher_view::VoucherOutcome;
+pub use desk_window::{
+    ApplicationForm, CaseFilter, Decision, MaterialInput, NewApplicantForm, ScanInput,
+    SupplementLine,
+};
+pub use onestop_domain::catalogue::FieldError;
 pub use onestop_local::case_repo::CaseSummary;
 pub use onestop_local::settings::WindowIdentity;
 pub use onestop_local::{KeyStore, KeyringStore, MemoryKeyStore};
@@ -30,6 +43,7 @@ pub use onestop_protocol::ApiError;
 pub use onestop_protocol::{EnrollResponse, UserInfo};
 pub use onestop_receipt::VoucherKind;
 pub use onestop_sync::status::{CaseSyncError, SyncStatus, UploadProgress};
+pub use session::SessionInfo;
 pub use status::{AppStatus, ConnectionState, ConnectionStatus, Printer};
 pub use sync::account::CachedVerifier;
 pub use usecases::accept::AcceptReceivedInput;

@@ -6,7 +6,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use onestop_local::settings::{self, WindowIdentity};
 use onestop_protocol::{ApiError, EnrollRequest, EnrollResponse, LoginRequest, UserInfo};
-use onestop_sync::ServerClient;
+use onestop_sync::{ServerClient, SyncError};
+
+use crate::session::SessionInfo;
 use serde::{Deserialize, Serialize};
 
 use crate::desk::Desk;
@@ -22,6 +24,20 @@ pub struct CachedVerifier {
     pub username: String,
     pub phc: String,
     pub valid_until: DateTime<Utc>,
+    /// Who signed in (name, role), so an offline sign-in acts as the same clerk. Absent in caches
+    /// written before it was kept: such a cache cannot sign in offline.
+    #[serde(default)]
+    pub user: Option<UserInfo>,
+}
+
+/// Whether `password` matches the argon2 PHC string (its own parameters are used).
+fn verify_password(password: &str, phc: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(phc).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 const ACCOUNT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -128,9 +144,12 @@ impl Desk {
         Ok(enrolled)
     }
 
-    /// Signs the clerk in online; the session is bound to this PC. Caches the password verifier
-    /// for offline sign-in and starts syncing.
-    pub async fn login(&self, username: String, password: String) -> Result<UserInfo, ApiError> {
+    /// Signs the clerk in: online when the server answers (the session is bound to this PC, the
+    /// password verifier is cached for offline sign-in and sync starts), else offline against the
+    /// cached verifier while it is valid. Wrong passwords count towards the lockout either way.
+    pub async fn login(&self, username: String, password: String) -> Result<SessionInfo, ApiError> {
+        let now = self.config().clock.now();
+        self.session.check_not_locked(now)?;
         let signer = self.signer().await?;
         if signer.device_id().is_none() {
             return Err(SyncSetupError::NotEnrolled.into());
@@ -145,9 +164,17 @@ impl Desk {
                 },
                 &DeviceOnly(&signer),
             )
-            .await
-            .map_err(|e| e.to_api_error())?;
-        let session = answer.value;
+            .await;
+        let session = match answer {
+            Ok(answer) => answer.value,
+            Err(SyncError::Unreachable(_) | SyncError::BadResponse { .. }) => {
+                return self.login_offline(username, password, now).await;
+            }
+            Err(SyncError::Server(e)) if e.code == "auth.bad_credentials" => {
+                return Err(self.wrong_password(now));
+            }
+            Err(e) => return Err(e.to_api_error()),
+        };
         signer.set_token(Some(session.token.clone()));
         *self
             .sync
@@ -158,6 +185,7 @@ impl Desk {
             username,
             phc: session.verifier.phc.clone(),
             valid_until: session.verifier.valid_until,
+            user: Some(session.user.clone()),
         };
         let json =
             serde_json::to_string(&cached).map_err(|e| DeskError::Internal(e.to_string()))?;
@@ -166,8 +194,71 @@ impl Desk {
             .run(move |db, _| Ok(settings::set(db.conn(), keys::VERIFIER, &json)?))
             .await?;
         tracing::info!(user = %session.user.username, "clerk signed in");
+        let info = self
+            .session
+            .sign_in(&session.user, Some(cached.valid_until), false, now);
+        crate::desk_print::warm_up();
         self.start_sync().await?;
-        Ok(session.user)
+        Ok(info)
+    }
+
+    fn wrong_password(&self, now: DateTime<Utc>) -> ApiError {
+        match self.session.record_failure(now) {
+            Some(until) => DeskError::LockedOut { until }.into(),
+            None => DeskError::BadPassword.into(),
+        }
+    }
+
+    /// The server cannot be reached: check the password against the verifier the last online
+    /// sign-in of this user cached, while it is valid. Sync is not started with a password the
+    /// server has not seen; it starts at the next online sign-in.
+    async fn login_offline(
+        &self,
+        username: String,
+        password: String,
+        now: DateTime<Utc>,
+    ) -> Result<SessionInfo, ApiError> {
+        let cached = self
+            .cached_verifier()
+            .await?
+            .filter(|c| c.username == username.trim() && c.valid_until > now);
+        let Some(CachedVerifier {
+            phc,
+            valid_until,
+            user: Some(user),
+            ..
+        }) = cached
+        else {
+            return Err(DeskError::NoOfflineLogin.into());
+        };
+        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+            .await
+            .map_err(|e| DeskError::Internal(e.to_string()))?;
+        if !ok {
+            return Err(self.wrong_password(now));
+        }
+        tracing::info!(user = %user.username, "clerk signed in offline");
+        crate::desk_print::warm_up();
+        Ok(self.session.sign_in(&user, Some(valid_until), true, now))
+    }
+
+    /// 退出登录.
+    pub fn logout(&self) {
+        self.session.sign_out();
+        if let Some(signer) = self.sync.signer.get() {
+            signer.set_token(None);
+        }
+        *self
+            .sync
+            .credentials
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = None;
+        tracing::info!("clerk signed out");
+    }
+
+    /// The signed-in clerk, if any.
+    pub fn session_info(&self) -> Option<SessionInfo> {
+        self.session.info(self.config().clock.now())
     }
 
     /// The verifier cached by the last online sign-in, for offline sign-in.

@@ -57,6 +57,18 @@ pub enum DeskError {
     Print(#[from] onestop_receipt::PrintError),
     #[error("尚未选择打印机：请在“设置”中选择本窗口的打印机")]
     NoPrinter,
+    #[error("请先登录")]
+    NotSignedIn,
+    #[error("长时间未操作，已自动退出，请重新登录")]
+    SessionExpired,
+    #[error("连续输错密码次数过多，登录已锁定，请于 {} 后再试", .until.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%H:%M"))]
+    LockedOut {
+        until: chrono::DateTime<chrono::Utc>,
+    },
+    #[error("用户名或密码错误")]
+    BadPassword,
+    #[error("无法连接服务器，且本机没有该用户有效的离线登录凭据（须先在线登录一次，离线登录有效期至凭据过期）")]
+    NoOfflineLogin,
     #[error("后台任务异常：{0}")]
     Internal(String),
 }
@@ -89,6 +101,11 @@ impl DeskError {
             DeskError::Receipt(e) => onestop_domain::Coded::code(e),
             DeskError::Print(e) => onestop_domain::Coded::code(e),
             DeskError::NoPrinter => "print.no_printer",
+            DeskError::NotSignedIn => "auth.not_signed_in",
+            DeskError::SessionExpired => "auth.session_expired",
+            DeskError::LockedOut { .. } => "auth.locked",
+            DeskError::BadPassword => "auth.bad_password",
+            DeskError::NoOfflineLogin => "auth.no_offline_login",
             DeskError::Internal(_) => "desk.internal",
         }
     }
@@ -104,6 +121,7 @@ impl DeskError {
                 json!({ "materials": ids, "names": names, "waivable": waivable })
             }
             DeskError::SupplementIncomplete { names } => json!({ "names": names }),
+            DeskError::LockedOut { until } => json!({ "until": until }),
             DeskError::Receipt(onestop_receipt::ReceiptError::MissingGlyph { chars }) => json!({
                 "chars": chars.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
                 "code_points": chars.iter().map(|c| format!("U+{:04X}", u32::from(*c))).collect::<Vec<_>>(),

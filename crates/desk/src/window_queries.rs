@@ -1,0 +1,294 @@
+//! The reads behind the screens: the case detail with its merged history and next actions, the
+//! filtered case list with deadline cards, and today's counts.
+
+use onestop_domain::lifecycle::{can_take, role_permits, ActionKind, CaseStatus, Role};
+use onestop_domain::numbering::AcceptanceNumber;
+use onestop_local::case_repo::{self, CaseQuery, CaseSummary};
+use onestop_local::rusqlite::{params, Connection};
+use onestop_local::{applicant_repo, catalogue_repo, Db};
+use onestop_protocol::voucher_signature::VOUCHER_PRINTED;
+
+use crate::usecases::{queries, Ctx, DeskError};
+use crate::views::{
+    timeline_label, ApplicantView, CaseRow, CaseView, DeadlineView, HomeSummary, MaterialLine,
+    TimelineLine,
+};
+
+fn grouped(number: &str) -> String {
+    AcceptanceNumber::parse(number)
+        .map(|n| n.grouped())
+        .unwrap_or_else(|_| number.to_owned())
+}
+
+fn status_of(name: &str) -> Option<CaseStatus> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}
+
+fn status_label(name: &str) -> String {
+    status_of(name).map_or_else(|| name.to_owned(), |s| s.label().to_owned())
+}
+
+/// Beijing time for the clerk, to the minute.
+fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    at.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The window's actions the domain's state machine and the clerk's role allow now.
+fn actions(status: CaseStatus, role: Option<&Role>) -> Vec<String> {
+    let Some(role) = role else {
+        return Vec::new();
+    };
+    [
+        (ActionKind::Accept, "accept"),
+        (ActionKind::RequestSupplement, "supplement_notice"),
+        (ActionKind::Supplement, "record_supplement"),
+        (ActionKind::Reject, "reject"),
+        (ActionKind::Withdraw, "withdraw"),
+    ]
+    .into_iter()
+    .filter(|(a, _)| can_take(status, *a) && role_permits(role, *a))
+    .map(|(_, name)| name.to_owned())
+    .collect()
+}
+
+pub fn case_view(
+    db: &Db,
+    ctx: &Ctx,
+    case_id: &str,
+    role: Option<&Role>,
+) -> Result<CaseView, DeskError> {
+    let conn = db.conn();
+    let detail = queries::case_detail(db, ctx, case_id)?;
+    let s = &detail.snapshot;
+    let item = catalogue_repo::item_version(conn, &s.item_impl_code, &s.item_hash)?;
+    let applicant = applicant_repo::get(conn, &s.applicant_id)?;
+    let materials = s
+        .materials
+        .iter()
+        .map(|m| {
+            let guide = item.materials.iter().find(|im| im.id == m.material_id);
+            MaterialLine {
+                material_id: m.material_id.clone(),
+                name: guide.map_or_else(|| m.material_id.clone(), |im| im.name.clone()),
+                required_originals: guide.map_or(0, |g| g.originals),
+                required_copies: guide.map_or(0, |g| g.copies),
+                originals: m.originals,
+                copies: m.copies,
+                electronic: m.electronic,
+                waived_reason: m.waived_reason.clone(),
+                scans: s
+                    .attachments
+                    .iter()
+                    .filter(|a| a.slot == m.material_id)
+                    .map(|a| a.file_name.clone())
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut prints: Vec<(String, u32)> = Vec::new();
+    let mut timeline: Vec<(chrono::DateTime<chrono::Utc>, TimelineLine)> = Vec::new();
+    for e in &s.timeline {
+        let mut detail_text = String::new();
+        if e.kind == VOUCHER_PRINTED {
+            let kind = e.data.get("kind").and_then(|k| k.as_str()).unwrap_or("");
+            let reprint = e.data.get("reprint_count").and_then(|k| k.as_u64());
+            match prints.iter_mut().find(|(k, _)| k == kind) {
+                Some((_, n)) => *n += 1,
+                None => prints.push((kind.to_owned(), 1)),
+            }
+            detail_text = match reprint {
+                Some(n) if n > 0 => format!("{} · 第 {n} 次补打", voucher_label(kind)),
+                _ => voucher_label(kind).to_owned(),
+            };
+        } else if let Some(ev) = &e.event {
+            detail_text = ev.to.label().to_owned();
+        }
+        timeline.push((
+            e.at,
+            TimelineLine {
+                at: local_time(e.at),
+                label: timeline_label(&e.kind),
+                actor: e.actor.clone(),
+                detail: detail_text,
+                from_server: false,
+            },
+        ));
+    }
+    for (at, message) in server_notices(conn, case_id)? {
+        timeline.push((
+            at,
+            TimelineLine {
+                at: local_time(at),
+                label: timeline_label("case.status"),
+                actor: "审批系统".to_owned(),
+                detail: message,
+                from_server: true,
+            },
+        ));
+    }
+    timeline.sort_by_key(|(at, _)| *at);
+    let status = s.flow.status;
+    let mut vouchers = vec!["material_receipt".to_owned()];
+    if s.flow.accepted_on.is_some() && s.due_on.is_some() {
+        vouchers.push("acceptance".to_owned());
+    }
+    if s.flow.supplement_requested_on.is_some() {
+        vouchers.push("correction".to_owned());
+    }
+    if status == CaseStatus::Rejected {
+        vouchers.push("refusal".to_owned());
+    }
+    if s.proxy.is_some() {
+        vouchers.push("proxy_authorisation".to_owned());
+    }
+    let confirmed = detail.server_status.is_some();
+    Ok(CaseView {
+        case_id: s.case_id.clone(),
+        acceptance_number: s.acceptance_number.clone(),
+        acceptance_number_grouped: detail.acceptance_number_grouped.clone(),
+        item_impl_code: s.item_impl_code.clone(),
+        item_name: detail.item_name.clone(),
+        applicant: ApplicantView::from(&applicant),
+        proxy_name: s.proxy.as_ref().map(|p| p.name.clone()),
+        status: serde_json::to_value(status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        status_label: detail.status_label.clone(),
+        received_on: s.flow.received_on.to_string(),
+        accepted_on: s.flow.accepted_on.map(|d| d.to_string()),
+        deadline: detail
+            .deadline
+            .as_ref()
+            .map(|d| DeadlineView::new(d, confirmed)),
+        supplement_notice_due: detail.supplement_notice_due.map(|d| d.to_string()),
+        materials,
+        timeline: timeline.into_iter().map(|(_, l)| l).collect(),
+        prints,
+        synced: detail.synced,
+        server_status_label: detail.server_status.as_deref().map(status_label),
+        actions: actions(status, role),
+        vouchers,
+    })
+}
+
+fn voucher_label(kind: &str) -> &'static str {
+    match kind {
+        "acceptance" => "受理通知书",
+        "correction" => "补正材料通知书",
+        "refusal" => "不予受理通知书",
+        "material_receipt" => "材料接收凭证",
+        "proxy_authorisation" => "代办委托书",
+        _ => "凭证",
+    }
+}
+
+/// The server's status changes for the case, as the sync engine recorded them.
+fn server_notices(
+    conn: &Connection,
+    case_id: &str,
+) -> Result<Vec<(chrono::DateTime<chrono::Utc>, String)>, DeskError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT created_at, message FROM sync_notices WHERE case_id = ?1 ORDER BY change_seq",
+        )
+        .map_err(onestop_local::LocalError::from)?;
+    let rows = stmt
+        .query_map(params![case_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })
+        .map_err(onestop_local::LocalError::from)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (at, message) = row.map_err(onestop_local::LocalError::from)?;
+        if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&at) {
+            out.push((at.with_timezone(&chrono::Utc), message));
+        }
+    }
+    Ok(out)
+}
+
+fn row(conn: &Connection, ctx: &Ctx, db: &Db, s: CaseSummary) -> Result<CaseRow, DeskError> {
+    let item_name = catalogue_repo::current_item(conn, &s.item_impl_code)
+        .map(|iv| iv.item.name)
+        .unwrap_or_else(|_| s.item_impl_code.clone());
+    let in_clock = status_of(&s.status).is_some_and(|st| st.is_in_handling());
+    let due_state = if in_clock {
+        queries::case_detail(db, ctx, &s.case_id)?
+            .deadline
+            .map(|d| crate::views::case_view_state(d.state).to_owned())
+    } else {
+        None
+    };
+    Ok(CaseRow {
+        acceptance_number_grouped: grouped(&s.acceptance_number),
+        status_label: status_label(&s.status),
+        received_on: s.received_on.to_string(),
+        due_on: s.due_on.map(|d| d.to_string()),
+        due_state,
+        item_name,
+        case_id: s.case_id,
+        acceptance_number: s.acceptance_number,
+        applicant_name: s.applicant_name,
+        status: s.status,
+        synced: s.synced,
+    })
+}
+
+pub fn case_rows(
+    db: &Db,
+    ctx: &Ctx,
+    q: &CaseQuery,
+    due_state: Option<&str>,
+    limit: u32,
+) -> Result<Vec<CaseRow>, DeskError> {
+    let conn = db.conn();
+    let mut out = Vec::new();
+    for s in case_repo::search(conn, q, limit)? {
+        let r = row(conn, ctx, db, s)?;
+        if due_state.is_none_or(|want| r.due_state.as_deref() == Some(want)) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+fn count(conn: &Connection, sql: &str, day: &str) -> Result<u32, DeskError> {
+    conn.query_row(sql, params![day], |r| r.get::<_, u32>(0))
+        .map_err(|e| onestop_local::LocalError::from(e).into())
+}
+
+pub fn home(db: &Db, ctx: &Ctx) -> Result<HomeSummary, DeskError> {
+    let conn = db.conn();
+    let day = ctx.today.to_string();
+    Ok(HomeSummary {
+        today: day.clone(),
+        received_today: count(
+            conn,
+            "SELECT count(*) FROM cases WHERE received_on = ?1",
+            &day,
+        )?,
+        accepted_today: count(
+            conn,
+            "SELECT count(*) FROM cases WHERE accepted_on = ?1",
+            &day,
+        )?,
+        completed_today: count(
+            conn,
+            "SELECT count(*) FROM cases WHERE json_extract(snapshot_json, '$.flow.decided_on') = ?1
+               OR (server_status IN ('approved', 'denied', 'concluded', 'delivered')
+                   AND substr(server_confirmed_at, 1, 10) = ?1)",
+            &day,
+        )?,
+        due_soon: u32::try_from(queries::due_soon(db, ctx)?.len()).unwrap_or(u32::MAX),
+        overdue: u32::try_from(queries::overdue(db, ctx)?.len()).unwrap_or(u32::MAX),
+        ready_for_collection: count(
+            conn,
+            "SELECT count(*) FROM cases WHERE server_status IN ('approved', 'denied', 'concluded')
+               AND status <> 'delivered' AND ?1 IS NOT NULL",
+            &day,
+        )?,
+        unsynced: u32::try_from(queries::unsynced(db)?.len()).unwrap_or(u32::MAX),
+    })
+}

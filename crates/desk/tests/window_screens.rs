@@ -1,0 +1,351 @@
+//! The screens' side of the desk, against a real server (in process, real HTTP) with a clerk
+//! signed in: the item picker with pinyin initials, the live ID and form checks, the four
+//! decisions of the acceptance screen, the case list filters, the detail view, today's counts,
+//! the voucher preview pages, and sign-in offline with the lockout.
+
+mod common;
+
+use common::server::{TestServer, PASSWORD};
+use common::window::window;
+use onestop_desk::views::CaseView;
+use onestop_desk::{
+    ApplicationForm, CaseFilter, Decision, MaterialInput, NewApplicantForm, SupplementLine,
+};
+use serde_json::{json, Value};
+
+const DISABILITY: &str = "209900080000";
+const RELIEF: &str = "059900100000";
+
+fn all_materials(item: &onestop_desk::views::ItemView) -> Vec<MaterialInput> {
+    item.materials
+        .iter()
+        .map(|m| MaterialInput {
+            material_id: m.id.clone(),
+            originals: m.originals,
+            copies: m.copies,
+            electronic: false,
+            waived_reason: None,
+        })
+        .collect()
+}
+
+async fn code_of(desk: &onestop_desk::Desk, prefix: &str) -> onestop_desk::views::ItemView {
+    let hits = desk.search_items(prefix.into()).await.unwrap();
+    let code = hits
+        .iter()
+        .find(|h| h.impl_code.starts_with(prefix))
+        .unwrap_or_else(|| panic!("{prefix} not found by code: {hits:?}"))
+        .impl_code
+        .clone();
+    desk.item_view(code).await.unwrap()
+}
+
+fn disability_form(mut form: Value) -> Value {
+    let obj = form.as_object_mut().unwrap();
+    obj.insert("disability_category".into(), json!("肢体"));
+    obj.insert("cause".into(), json!("疾病"));
+    obj.insert("assessment_site".into(), json!("示范县人民医院"));
+    form
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_acceptance_screen_end_to_end_on_the_desk() {
+    let server = TestServer::start().await;
+    let url = server.url.clone();
+    let w = window(&server, &url).await;
+    let desk = &w.desk;
+
+    // The picker: pinyin initials, name, code; the best match first.
+    let hits = desk.search_items("cjrz".into()).await.unwrap();
+    assert_eq!(hits[0].name, "残疾人证新办", "{hits:?}");
+    let hits = desk.search_items("gtgsh".into()).await.unwrap();
+    assert_eq!(hits[0].name, "个体工商户设立登记", "{hits:?}");
+    assert!(desk.search_items("临时救助".into()).await.unwrap()[0]
+        .name
+        .starts_with("临时救助"));
+    assert!(desk
+        .search_items("zzzzqqq".into())
+        .await
+        .unwrap()
+        .is_empty());
+    let disability = code_of(desk, DISABILITY).await;
+    assert_eq!(disability.promised_limit_working_days, 10);
+    assert!(!disability.instant);
+
+    // The live ID check speaks the domain's language.
+    let bad = desk.check_id("110101199003071234".into());
+    assert!(!bad.valid);
+    assert_eq!(bad.code.as_deref(), Some("id.bad_check"), "{bad:?}");
+    assert!(
+        bad.message.unwrap().contains("校验"),
+        "Chinese checksum message"
+    );
+    let good = desk.check_id("110101199003071233".into());
+    assert!(good.valid);
+    assert_eq!(good.birth_date.as_deref(), Some("1990-03-07"));
+
+    // Register, then find by ID, phone and name; the ID is masked everywhere it is shown.
+    let a = desk
+        .register_applicant_form(NewApplicantForm {
+            kind: "person".into(),
+            id_number: "110101199003071233".into(),
+            name: "李残新".into(),
+            phone: Some("13800138000".into()),
+            address: Some("示范县城关镇人民路 8 号".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(a.id_masked, "110***********1233");
+    assert_eq!(a.phone_masked.as_deref(), Some("138****8000"));
+    for text in ["110101199003071233", "13800138000", "李残新"] {
+        let found = desk.lookup_applicants(text.into()).await.unwrap();
+        assert_eq!(found.len(), 1, "lookup by {text}");
+        assert_eq!(found[0].applicant_id, a.applicant_id);
+    }
+
+    // The form arrives prefilled with the ID masked; the real one is filled back in Rust.
+    let form = desk
+        .prefilled_form(a.applicant_id.clone(), disability.impl_code.clone())
+        .await
+        .unwrap();
+    assert_eq!(form["applicant_name"], "李残新");
+    assert_eq!(form["applicant_id_number"], "110***********1233");
+    let errors = desk
+        .check_form(
+            a.applicant_id.clone(),
+            disability.impl_code.clone(),
+            form.clone(),
+        )
+        .await
+        .unwrap();
+    let keys: Vec<&str> = errors.iter().map(|e| e.key.as_str()).collect();
+    assert!(
+        ["disability_category", "cause", "assessment_site"]
+            .iter()
+            .all(|k| keys.contains(k)),
+        "every missing select at once: {keys:?}"
+    );
+    assert!(
+        !keys.contains(&"applicant_id_number"),
+        "masked ID was replaced: {errors:?}"
+    );
+    let form = disability_form(form);
+    assert!(desk
+        .check_form(
+            a.applicant_id.clone(),
+            disability.impl_code.clone(),
+            form.clone()
+        )
+        .await
+        .unwrap()
+        .is_empty());
+
+    let application = |form: Value, materials: Vec<MaterialInput>| ApplicationForm {
+        impl_code: disability.impl_code.clone(),
+        applicant_id: a.applicant_id.clone(),
+        form,
+        materials,
+        scans: vec![],
+    };
+
+    // 受理: accepted, a provisional deadline until the server confirms it.
+    let accepted: CaseView = desk
+        .submit_application(
+            application(form.clone(), all_materials(&disability)),
+            Decision::Accept,
+        )
+        .await
+        .unwrap();
+    assert_eq!(accepted.status, "accepted");
+    assert!(accepted.vouchers.contains(&"acceptance".to_string()));
+    let deadline = accepted.deadline.clone().expect("deadline card");
+    assert!(deadline.provisional, "not yet confirmed by the server");
+    assert_eq!(deadline.state, "normal");
+    assert!(accepted.actions.contains(&"withdraw".to_string()));
+    assert!(!accepted.actions.contains(&"accept".to_string()));
+
+    // 一次性告知: the photo (m3, 3 originals) did not come.
+    let mut short = all_materials(&disability);
+    short
+        .iter_mut()
+        .find(|m| m.material_id == "m3")
+        .unwrap()
+        .originals = 0;
+    let noticed = desk
+        .submit_application(
+            application(form.clone(), short.clone()),
+            Decision::Supplement {
+                lines: vec![SupplementLine {
+                    material_id: Some("m3".into()),
+                    problem: "缺少近期二寸免冠照片 3 张".into(),
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(noticed.status, "supplement_requested");
+    assert!(noticed.vouchers.contains(&"correction".to_string()));
+    assert!(noticed.actions.contains(&"record_supplement".to_string()));
+    // The supplement arrives: accepted.
+    let after = desk
+        .supplement_and_accept(noticed.case_id.clone(), all_materials(&disability), vec![])
+        .await
+        .unwrap();
+    assert_eq!(after.status, "accepted");
+    assert!(after.timeline.iter().any(|l| l.label == "一次性告知补正"));
+
+    // A 受理 with the photo missing is refused by Rust with the material named.
+    let err = desk
+        .submit_application(application(form.clone(), short), Decision::Accept)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "case.materials_missing");
+    assert!(err.message.contains("照片"), "{}", err.message);
+
+    // 不予受理 with reason and basis.
+    let refused = desk
+        .submit_application(
+            application(form.clone(), all_materials(&disability)),
+            Decision::Reject {
+                reason: "申请人不属于本县户籍".into(),
+                legal_basis: "《中华人民共和国行政许可法》第三十二条第一款第（二）项".into(),
+                competent_agency: Some("户籍所在地县残联".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(refused.status, "rejected");
+    assert!(refused.vouchers.contains(&"refusal".to_string()));
+
+    // The list: by name, by status, by number fragment; home counts add up.
+    let all = desk
+        .list_cases(CaseFilter {
+            text: Some("李残新".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    let rejected = desk
+        .list_cases(CaseFilter {
+            statuses: vec!["rejected".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].case_id, refused.case_id);
+    let tail: String = accepted
+        .acceptance_number
+        .chars()
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let by_number = desk
+        .list_cases(CaseFilter {
+            text: Some(tail),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(by_number.iter().any(|r| r.case_id == accepted.case_id));
+    let by_id = desk
+        .list_cases(CaseFilter {
+            text: Some("110101199003071233".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_id.len(), 3);
+    let home = desk.home_summary().await.unwrap();
+    assert_eq!(home.received_today, 3);
+    assert_eq!(home.accepted_today, 2);
+    assert_eq!(home.overdue, 0);
+
+    // The preview: PNG pages of the real voucher.
+    let preview = desk
+        .preview_case_voucher(accepted.case_id.clone(), "acceptance".into(), false)
+        .await
+        .unwrap();
+    assert_eq!(preview.pages.len(), 1);
+    assert!(preview.pages[0].starts_with("data:image/png;base64,iVBOR"));
+    assert_eq!(preview.reprint_count, 0);
+
+    // A date field with a bad value: every error comes back at once, in Chinese.
+    let relief = code_of(desk, RELIEF).await;
+    let mut rf = desk
+        .prefilled_form(a.applicant_id.clone(), relief.impl_code.clone())
+        .await
+        .unwrap();
+    rf["event_date"] = json!("2026-13-45");
+    let errs = desk
+        .check_form(a.applicant_id.clone(), relief.impl_code.clone(), rf)
+        .await
+        .unwrap();
+    assert!(errs.iter().any(|e| e.key == "event_date"), "{errs:?}");
+    assert!(errs.len() >= 3, "all errors at once: {errs:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_sign_in_uses_the_cached_verifier_and_locks_after_five_wrong_passwords() {
+    let mut server = TestServer::start().await;
+    let url = server.url.clone();
+    let w = window(&server, &url).await;
+    let desk = &w.desk;
+    assert!(!desk.session_info().unwrap().offline);
+    desk.logout();
+    assert!(desk.session_info().is_none());
+    // The catalogue is public; applicants and cases need someone signed in.
+    assert!(!desk.search_items(String::new()).await.unwrap().is_empty());
+    assert_eq!(
+        desk.home_summary().await.unwrap_err().code,
+        "auth.not_signed_in"
+    );
+    let err = desk
+        .register_applicant_form(NewApplicantForm {
+            kind: "person".into(),
+            id_number: "110101196006060069".into(),
+            name: "王五".into(),
+            phone: None,
+            address: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "auth.not_signed_in");
+
+    server.stop().await;
+    let session = desk.login("clerk".into(), PASSWORD.into()).await.unwrap();
+    assert!(session.offline, "signed in offline");
+    assert!(session.offline_valid_until.is_some());
+    desk.logout();
+
+    for _ in 0..4 {
+        let e = desk
+            .login("clerk".into(), "wrong".into())
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "auth.bad_password");
+    }
+    let e = desk
+        .login("clerk".into(), "wrong".into())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "auth.locked");
+    assert!(e.message.contains("锁定"));
+    // Locked: even the right password waits.
+    let e = desk
+        .login("clerk".into(), PASSWORD.into())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "auth.locked");
+
+    // Someone never signed in online on this PC cannot sign in offline.
+    let e = desk
+        .login("stranger".into(), PASSWORD.into())
+        .await
+        .unwrap_err();
+    assert!(["auth.locked", "auth.no_offline_login"].contains(&e.code.as_str()));
+}
