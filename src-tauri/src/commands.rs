@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use onestop_desk::{
-    ApiError, AppStatus, ConnectionStatus, Desk, EnrollResponse, Printer, SyncStatus, UserInfo,
+    ApiError, AppStatus, ConnectionStatus, Desk, EnrollResponse, Printer, SessionInfo, SyncStatus,
 };
 use tauri::State;
 
@@ -40,7 +40,7 @@ pub async fn login(
     desk: State<'_, Arc<Desk>>,
     username: String,
     password: String,
-) -> Result<UserInfo, ApiError> {
+) -> Result<SessionInfo, ApiError> {
     desk.login(username, password).await
 }
 

@@ -4,6 +4,7 @@
 
 mod commands;
 mod events;
+mod window_commands;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -44,6 +45,23 @@ fn main() {
             commands::list_printers,
             commands::default_printer,
             commands::set_default_printer,
+            window_commands::logout,
+            window_commands::session_info,
+            window_commands::home_summary,
+            window_commands::search_items,
+            window_commands::item_view,
+            window_commands::check_id,
+            window_commands::lookup_applicants,
+            window_commands::register_applicant,
+            window_commands::prefilled_form,
+            window_commands::check_form,
+            window_commands::submit_application,
+            window_commands::supplement_and_accept,
+            window_commands::case_view,
+            window_commands::list_cases,
+            window_commands::preview_voucher,
+            window_commands::print_voucher,
+            window_commands::device_info,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -1,0 +1,132 @@
+//! The acceptance, case and voucher commands: one per `Desk` method, nothing more.
+
+use std::sync::Arc;
+
+use onestop_desk::views::{
+    ApplicantView, CaseRow, CaseView, HomeSummary, IdCheck, ItemHit, ItemView,
+};
+use onestop_desk::{
+    ApiError, ApplicationForm, CaseFilter, Decision, Desk, DeviceInfo, FieldError, MaterialInput, NewApplicantForm,
+    ScanInput, SessionInfo, VoucherOutcome,
+};
+use tauri::State;
+
+type D<'a> = State<'a, Arc<Desk>>;
+
+#[tauri::command]
+pub fn logout(desk: D<'_>) {
+    desk.logout()
+}
+
+#[tauri::command]
+pub fn session_info(desk: D<'_>) -> Option<SessionInfo> {
+    desk.session_info()
+}
+
+#[tauri::command]
+pub async fn home_summary(desk: D<'_>) -> Result<HomeSummary, ApiError> {
+    desk.home_summary().await
+}
+
+#[tauri::command]
+pub async fn search_items(desk: D<'_>, query: String) -> Result<Vec<ItemHit>, ApiError> {
+    desk.search_items(query).await
+}
+
+#[tauri::command]
+pub async fn item_view(desk: D<'_>, impl_code: String) -> Result<ItemView, ApiError> {
+    desk.item_view(impl_code).await
+}
+
+#[tauri::command]
+pub fn check_id(desk: D<'_>, input: String) -> IdCheck {
+    desk.check_id(input)
+}
+
+#[tauri::command]
+pub async fn lookup_applicants(desk: D<'_>, text: String) -> Result<Vec<ApplicantView>, ApiError> {
+    desk.lookup_applicants(text).await
+}
+
+#[tauri::command]
+pub async fn register_applicant(
+    desk: D<'_>,
+    input: NewApplicantForm,
+) -> Result<ApplicantView, ApiError> {
+    desk.register_applicant_form(input).await
+}
+
+#[tauri::command]
+pub async fn prefilled_form(
+    desk: D<'_>,
+    applicant_id: String,
+    impl_code: String,
+) -> Result<serde_json::Value, ApiError> {
+    desk.prefilled_form(applicant_id, impl_code).await
+}
+
+#[tauri::command]
+pub async fn check_form(
+    desk: D<'_>,
+    applicant_id: String,
+    impl_code: String,
+    form: serde_json::Value,
+) -> Result<Vec<FieldError>, ApiError> {
+    desk.check_form(applicant_id, impl_code, form).await
+}
+
+#[tauri::command]
+pub async fn submit_application(
+    desk: D<'_>,
+    application: ApplicationForm,
+    decision: Decision,
+) -> Result<CaseView, ApiError> {
+    desk.submit_application(application, decision).await
+}
+
+#[tauri::command]
+pub async fn supplement_and_accept(
+    desk: D<'_>,
+    case_id: String,
+    materials: Vec<MaterialInput>,
+    scans: Vec<ScanInput>,
+) -> Result<CaseView, ApiError> {
+    desk.supplement_and_accept(case_id, materials, scans).await
+}
+
+#[tauri::command]
+pub async fn case_view(desk: D<'_>, case_id: String) -> Result<CaseView, ApiError> {
+    desk.case_view(case_id).await
+}
+
+#[tauri::command]
+pub async fn list_cases(desk: D<'_>, filter: CaseFilter) -> Result<Vec<CaseRow>, ApiError> {
+    desk.list_cases(filter).await
+}
+
+#[tauri::command]
+pub async fn preview_voucher(
+    desk: D<'_>,
+    case_id: String,
+    kind: String,
+    substitute_missing: bool,
+) -> Result<VoucherOutcome, ApiError> {
+    desk.preview_case_voucher(case_id, kind, substitute_missing)
+        .await
+}
+
+#[tauri::command]
+pub async fn print_voucher(
+    desk: D<'_>,
+    case_id: String,
+    kind: String,
+    substitute_missing: bool,
+) -> Result<VoucherOutcome, ApiError> {
+    desk.print_case_voucher(case_id, kind, substitute_missing)
+        .await
+}
+
+#[tauri::command]
+pub async fn device_info(desk: D<'_>) -> Result<DeviceInfo, ApiError> {
+    desk.device_info().await
+}
