@@ -56,6 +56,20 @@ export function backendWith(status: AppStatus): MemoryBackend {
     .handle(Commands.appStatus, () => status)
     .handle(Commands.checkConnectionNow, () => status.connection)
     .handle(Commands.syncStatus, () => syncStatus())
+    .handle(Commands.listPrinters, () => [
+      { name: 'OnestopPDF', is_default: true },
+      { name: 'HP_LaserJet', is_default: false },
+    ])
+    .handle(Commands.defaultPrinter, () => 'OnestopPDF')
+    .handle(Commands.deviceInfo, () => ({
+      device_id: 'dev-1',
+      window_name: status.window_name,
+      terminal_code: '0012',
+      county_code: '990101',
+      server_url: status.connection.server_url,
+      key_store: 'Secret Service',
+      key_fingerprint: '0123456789abcdef',
+    }))
 }
 
 export async function mountApp(backend: MemoryBackend, path = '/') {

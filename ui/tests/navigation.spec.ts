@@ -13,27 +13,27 @@ afterEach(() => {
 })
 
 describe('navigation', () => {
-  it('has the five entries in order, each with its Alt shortcut hint', async () => {
+  it('has the six entries in order, each with its Alt shortcut hint', async () => {
     mounted = await mountApp(backendWith(appStatus()))
     const links = mounted.wrapper.findAll('nav a')
-    expect(links.map((a) => a.get('.os-nav__label').text())).toEqual(['受理', '办件', '代办', '同步', '设置'])
-    expect(links.map((a) => a.get('kbd').text())).toEqual(['Alt+1', 'Alt+2', 'Alt+3', 'Alt+4', 'Alt+5'])
-    expect(links.map((a) => a.attributes('href'))).toEqual(['/accept', '/cases', '/proxy', '/sync', '/settings'])
+    expect(links.map((a) => a.get('.os-nav__label').text())).toEqual(['首页', '受理', '办件', '代办', '同步', '设置'])
+    expect(links.map((a) => a.get('kbd').text())).toEqual(['Alt+1', 'Alt+2', 'Alt+3', 'Alt+4', 'Alt+5', 'Alt+6'])
+    expect(links.map((a) => a.attributes('href'))).toEqual(['/home', '/accept', '/cases', '/proxy', '/sync', '/settings'])
   })
 
-  it('opens 受理 by default, marked as the current page', async () => {
+  it('opens 首页 by default, marked as the current page', async () => {
     mounted = await mountApp(backendWith(appStatus()))
-    expect(mounted.router.currentRoute.value.path).toBe('/accept')
-    expect(mounted.wrapper.get('[data-testid="nav-accept"]').attributes('aria-current')).toBe('page')
-    expect(mounted.wrapper.find('[data-testid="page-accept"]').exists()).toBe(true)
+    expect(mounted.router.currentRoute.value.path).toBe('/home')
+    expect(mounted.wrapper.get('[data-testid="nav-home"]').attributes('aria-current')).toBe('page')
+    expect(mounted.wrapper.find('[data-testid="page-home"]').exists()).toBe(true)
   })
 
-  it('sends an unknown path back to 受理', async () => {
+  it('sends an unknown path back to 首页', async () => {
     mounted = await mountApp(backendWith(appStatus()), '/no-such-page')
-    expect(mounted.router.currentRoute.value.path).toBe('/accept')
+    expect(mounted.router.currentRoute.value.path).toBe('/home')
   })
 
-  it('switches pages with Alt+1 … Alt+5', async () => {
+  it('switches pages with Alt+1 … Alt+6', async () => {
     mounted = await mountApp(backendWith(appStatus()))
     for (const item of [...NAV_ITEMS].reverse()) {
       window.dispatchEvent(new KeyboardEvent('keydown', { code: `Digit${item.digit}`, altKey: true }))
@@ -46,16 +46,12 @@ describe('navigation', () => {
     const key = (init: Partial<KeyboardEvent>) => ({ altKey: false, ctrlKey: false, metaKey: false, shiftKey: false, code: '', ...init })
     expect(navItemForKey(key({ code: 'Digit1' }))).toBeUndefined()
     expect(navItemForKey(key({ code: 'Digit1', altKey: true, ctrlKey: true }))).toBeUndefined()
-    expect(navItemForKey(key({ code: 'Digit6', altKey: true }))).toBeUndefined()
-    expect(navItemForKey(key({ code: 'Numpad4', altKey: true }))?.name).toBe('sync')
+    expect(navItemForKey(key({ code: 'Digit7', altKey: true }))).toBeUndefined()
+    expect(navItemForKey(key({ code: 'Numpad5', altKey: true }))?.name).toBe('sync')
   })
 
-  it('shows the honest "not yet available" state on 受理, 办件 and 代办', async () => {
-    for (const page of ['accept', 'cases', 'proxy']) {
-      mounted = await mountApp(backendWith(appStatus()), `/${page}`)
-      expect(mounted.wrapper.get(`[data-testid="page-${page}"]`).text()).toContain('尚未开通：请先完成本机注册')
-      mounted.wrapper.unmount()
-      mounted = null
-    }
+  it('shows the honest "not yet available" state on 代办', async () => {
+    mounted = await mountApp(backendWith(appStatus()), '/proxy')
+    expect(mounted.wrapper.get('[data-testid="page-proxy"]').text()).toContain('尚未开通')
   })
 })

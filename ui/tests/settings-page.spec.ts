@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import { Commands } from '../src/api'
 import { PREFERENCES_KEY, loadPreferences } from '../src/stores/preferences'
 import { appStatus, backendWith, connectionStatus, mountApp } from './helpers'
 
@@ -49,5 +51,16 @@ describe('设置 page', () => {
     expect(loadPreferences()).toEqual({ locale: 'zh-CN', fontSize: 'standard' })
     localStorage.setItem(PREFERENCES_KEY, JSON.stringify({ locale: 'fr', fontSize: 'huge' }))
     expect(loadPreferences()).toEqual({ locale: 'zh-CN', fontSize: 'standard' })
+  })
+
+  it('shows the printer and the device, and saves a new printer for this window', async () => {
+    const backend = backendWith(appStatus()).handle(Commands.setDefaultPrinter, () => undefined)
+    mounted = await mountApp(backend, '/settings')
+    expect(mounted.wrapper.get('[data-testid="settings-terminal"]').text()).toBe('0012')
+    expect(mounted.wrapper.get('[data-testid="settings-key-store"]').text()).toBe('Secret Service')
+    const select = mounted.wrapper.findComponent({ name: 'ElSelect' })
+    select.vm.$emit('update:modelValue', 'HP_LaserJet')
+    await flushPromises()
+    expect(backend.calls.find((c) => c.command === Commands.setDefaultPrinter)?.args).toEqual({ name: 'HP_LaserJet' })
   })
 })

@@ -39,7 +39,7 @@ describe('status bar', () => {
 
   it('follows connection-changed events without polling', async () => {
     const backend = backendWith(appStatus({ connection: connectionStatus({ state: 'connected' }) }))
-    mounted = await mountApp(backend)
+    mounted = await mountApp(backend, '/sync')
     const badge = () => mounted!.wrapper.get('[data-testid="connection-state"]')
     expect(badge().attributes('data-state')).toBe('connected')
 

@@ -13,15 +13,77 @@ window_name: string | null,
  */
 clerk_name: string | null, health_interval_secs: number, connection: ConnectionStatus, };
 
+export type ApplicantView = { applicant_id: string, 
+/**
+ * `person` or `organisation`.
+ */
+kind: string, name: string, id_masked: string, phone_masked: string | null, address: string | null, 
+/**
+ * 登记号 in the applicant library.
+ */
+registration_number: string, };
+
+export type ApplicationForm = { impl_code: string, applicant_id: string, form: Record<string, unknown>, materials: Array<MaterialInput>, scans: Array<ScanInput>, };
+
+export type CaseFilter = { statuses: Array<string>, impl_code: string | null, received_from: string | null, received_to: string | null, synced: boolean | null, 
+/**
+ * `yellow` or `red`: only cases with that card.
+ */
+due_state: string | null, text: string | null, };
+
+export type CaseRow = { case_id: string, acceptance_number: string, acceptance_number_grouped: string, item_name: string, applicant_name: string, status: string, status_label: string, received_on: string, due_on: string | null, 
+/**
+ * `normal`, `yellow` or `red` while the decision clock runs.
+ */
+due_state: string | null, synced: boolean, };
+
 export type CaseSyncError = { 
 /**
  * `None` for an op that is not about one case (an applicant record).
  */
 case_id: string | null, acceptance_number: string | null, seq: number, error: ApiError, };
 
+export type CaseView = { case_id: string, acceptance_number: string, acceptance_number_grouped: string, item_impl_code: string, item_name: string, applicant: ApplicantView, 
+/**
+ * The agent acting for the applicant, if any.
+ */
+proxy_name: string | null, status: string, status_label: string, received_on: string, accepted_on: string | null, deadline: DeadlineView | null, 
+/**
+ * Last day for the one-time supplement notice while it matters.
+ */
+supplement_notice_due: string | null, materials: Array<MaterialLine>, timeline: Array<TimelineLine>, 
+/**
+ * Voucher kinds printed, with how many times each (`acceptance` → 2 means one 补打).
+ */
+prints: Array<[string, number]>, synced: boolean, server_status_label: string | null, 
+/**
+ * What the window can do next: `accept`, `supplement_notice`, `record_supplement`,
+ * `reject`, `withdraw`, `deliver`; and which vouchers it can print.
+ */
+actions: Array<string>, vouchers: Array<string>, };
+
 export type ConnectionState = "checking" | "connected" | "offline";
 
 export type ConnectionStatus = { state: ConnectionState, server_url: string, last_checked_at: string | null, last_ok_at: string | null, latency_ms: number | null, server_version: string | null, error: ApiError | null, };
+
+export type DeadlineView = { state: string, due: string, days_left: number, percent_used: number, 
+/**
+ * Computed on this window; the server has not confirmed it yet.
+ */
+provisional: boolean, };
+
+export type Decision = { "decision": "accept" } | { "decision": "supplement", lines: Array<SupplementLine>, } | { "decision": "reject", reason: string, legal_basis: string, competent_agency: string | null, } | { "decision": "instant" };
+
+export type DeviceInfo = { device_id: string | null, window_name: string | null, terminal_code: string | null, county_code: string | null, server_url: string, 
+/**
+ * What keeps the database key and the device key (Secret Service, keyutils, …).
+ */
+key_store: string, 
+/**
+ * The first 16 hex digits of sha256 over the device's public key, to compare with the
+ * server's device list.
+ */
+key_fingerprint: string, };
 
 export type EnrollResponse = { device_id: string, window_id: string, window_name: string, county_code: string, level: "county" | "township" | "village", 
 /**
@@ -29,11 +91,102 @@ export type EnrollResponse = { device_id: string, window_id: string, window_name
  */
 terminal_code: string, };
 
+export type FieldError = { key: string, code: string, message: string, };
+
+export type FieldView = { key: string, label: string, 
+/**
+ * `text`, `textarea`, `number`, `money`, `date`, `select`, `resident_id`, `uscc`, `phone`,
+ * `address`.
+ */
+field_type: string, required: boolean, max_len: number | null, options: Array<string>, 
+/**
+ * Filled from the applicant library (一表式).
+ */
+shared: boolean, };
+
+export type HomeSummary = { today: string, received_today: number, accepted_today: number, completed_today: number, 
+/**
+ * 黄牌.
+ */
+due_soon: number, 
+/**
+ * 红牌.
+ */
+overdue: number, 
+/**
+ * Decided on the server, waiting to be handed over (待领取).
+ */
+ready_for_collection: number, unsynced: number, };
+
+export type IdCheck = { valid: boolean, code: string | null, message: string | null, 
+/**
+ * For a valid citizen ID: the birth date and sex it encodes, for the clerk to compare.
+ */
+birth_date: string | null, sex: string | null, };
+
+export type ItemHit = { impl_code: string, name: string, department: string, 
+/**
+ * 即办件 / 承诺件.
+ */
+case_type_label: string, promised_limit_working_days: number, };
+
+export type ItemView = { impl_code: string, name: string, department: string, item_type_label: string, case_type_label: string, 
+/**
+ * 即办件: decided on the spot (the 即办 decision applies).
+ */
+instant: boolean, conditions: string, legal_limit_working_days: number, promised_limit_working_days: number, 
+/**
+ * 不收费, or 收费 and its basis.
+ */
+fee_label: string, basis: Array<string>, materials: Array<MaterialView>, form: Array<FieldView>, proxy_agent_permitted: boolean, waiver_allowed: boolean, consult_phone: string, };
+
+export type MaterialInput = { material_id: string, originals: number, copies: number, electronic: boolean, 
+/**
+ * 容缺受理 with this reason.
+ */
+waived_reason: string | null, };
+
+export type MaterialLine = { material_id: string, name: string, originals: number, copies: number, electronic: boolean, waived_reason: string | null, 
+/**
+ * What the item's guide asks for (原件/复印件份数), so a supplement can be checked against it.
+ */
+required_originals: number, required_copies: number, 
+/**
+ * Scans linked to this material: file names.
+ */
+scans: Array<string>, };
+
+export type MaterialView = { id: string, name: string, originals: number, copies: number, required: boolean, electronic_allowed: boolean, source: string, note: string, };
+
+export type NewApplicantForm = { 
+/**
+ * `person` or `organisation`.
+ */
+kind: string, id_number: string, name: string, phone: string | null, address: string | null, };
+
 export type Printer = { name: string, 
 /**
  * The system default destination.
  */
 is_default: boolean, };
+
+export type ScanInput = { slot: string, path: string, };
+
+export type SessionInfo = { username: string, display_name: string, 
+/**
+ * `window_clerk`, `proxy_agent`, … (the role's serde name).
+ */
+role: string, 
+/**
+ * Signed in against the cached verifier, without the server.
+ */
+offline: boolean, 
+/**
+ * Until when an offline sign-in is allowed (the verifier's expiry).
+ */
+offline_valid_until: string | null, };
+
+export type SupplementLine = { material_id: string | null, problem: string, };
 
 export type SyncStatus = { 
 /**
@@ -65,6 +218,26 @@ notices: Array<string>,
  */
 case_errors: Array<CaseSyncError>, };
 
+export type TimelineLine = { at: string, label: string, actor: string, detail: string, 
+/**
+ * Came from the server's change log (审批进度), not from this window.
+ */
+from_server: boolean, };
+
 export type UploadProgress = { case_id: string, slot: string, file_name: string, sent_bytes: number, total_bytes: number, };
 
 export type UserInfo = { user_id: string, username: string, display_name: string, role: { role: string }, county_code: string, department: string | null, window_id: string | null, };
+
+export type VoucherOutcome = { kind: string, 
+/**
+ * `data:image/png;base64,…`, one per page.
+ */
+pages: Array<string>, 
+/**
+ * 0 for the first print, n for the n-th 补打 (for a preview: what the next print will be).
+ */
+reprint_count: number, printer: string | null, job_id: string | null, 
+/**
+ * Characters printed as 〓 because no font has them.
+ */
+substituted: Array<string>, };

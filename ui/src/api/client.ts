@@ -1,5 +1,28 @@
 import type { Backend, Unlisten } from './backend'
-import type { AppStatus, ConnectionStatus, EnrollResponse, Printer, SyncStatus, UserInfo } from './bindings'
+import type {
+  AppStatus,
+  ApplicantView,
+  ApplicationForm,
+  CaseFilter,
+  CaseRow,
+  CaseView,
+  ConnectionStatus,
+  Decision,
+  DeviceInfo,
+  EnrollResponse,
+  FieldError,
+  HomeSummary,
+  IdCheck,
+  ItemHit,
+  ItemView,
+  MaterialInput,
+  NewApplicantForm,
+  Printer,
+  ScanInput,
+  SessionInfo,
+  SyncStatus,
+  VoucherOutcome,
+} from './bindings'
 import { toClientError } from './errors'
 
 export { ClientError } from './errors'
@@ -17,7 +40,27 @@ export const Commands = {
   listPrinters: 'list_printers',
   defaultPrinter: 'default_printer',
   setDefaultPrinter: 'set_default_printer',
+  logout: 'logout',
+  sessionInfo: 'session_info',
+  homeSummary: 'home_summary',
+  searchItems: 'search_items',
+  itemView: 'item_view',
+  checkId: 'check_id',
+  lookupApplicants: 'lookup_applicants',
+  registerApplicant: 'register_applicant',
+  prefilledForm: 'prefilled_form',
+  checkForm: 'check_form',
+  submitApplication: 'submit_application',
+  supplementAndAccept: 'supplement_and_accept',
+  caseView: 'case_view',
+  listCases: 'list_cases',
+  previewVoucher: 'preview_voucher',
+  printVoucher: 'print_voucher',
+  deviceInfo: 'device_info',
 } as const
+
+/** Codes Rust answers with when nobody is signed in (any more): the app shows the login. */
+export const SESSION_LOST_CODES: readonly string[] = ['auth.not_signed_in', 'auth.session_expired']
 
 export const Events = {
   connectionChanged: 'connection-changed',
@@ -51,10 +94,86 @@ export class Client {
     return this.call<EnrollResponse>(Commands.enrol, { serverUrl, code })
   }
 
-  /** Signs the clerk in (online); sync starts on success. */
-  login(username: string, password: string): Promise<UserInfo> {
-    return this.call<UserInfo>(Commands.login, { username, password })
+  /** Signs the clerk in: online, or offline against the cached verifier when the server is away. */
+  login(username: string, password: string): Promise<SessionInfo> {
+    return this.call<SessionInfo>(Commands.login, { username, password })
   }
+
+  logout(): Promise<void> {
+    return this.call<void>(Commands.logout)
+  }
+
+  sessionInfo(): Promise<SessionInfo | null> {
+    return this.call<SessionInfo | null>(Commands.sessionInfo)
+  }
+
+  homeSummary(): Promise<HomeSummary> {
+    return this.call<HomeSummary>(Commands.homeSummary)
+  }
+
+  /** The item picker: name, code or pinyin initials. */
+  searchItems(query: string): Promise<ItemHit[]> {
+    return this.call<ItemHit[]>(Commands.searchItems, { query })
+  }
+
+  itemView(implCode: string): Promise<ItemView> {
+    return this.call<ItemView>(Commands.itemView, { implCode })
+  }
+
+  /** The live ID-number check, with the domain's message. */
+  checkId(input: string): Promise<IdCheck> {
+    return this.call<IdCheck>(Commands.checkId, { input })
+  }
+
+  /** Finds applicants by ID number, phone or name. */
+  lookupApplicants(text: string): Promise<ApplicantView[]> {
+    return this.call<ApplicantView[]>(Commands.lookupApplicants, { text })
+  }
+
+  registerApplicant(input: NewApplicantForm): Promise<ApplicantView> {
+    return this.call<ApplicantView>(Commands.registerApplicant, { input })
+  }
+
+  prefilledForm(applicantId: string, implCode: string): Promise<Record<string, unknown>> {
+    return this.call<Record<string, unknown>>(Commands.prefilledForm, { applicantId, implCode })
+  }
+
+  /** Every error of the form at once. */
+  checkForm(applicantId: string, implCode: string, form: Record<string, unknown>): Promise<FieldError[]> {
+    return this.call<FieldError[]>(Commands.checkForm, { applicantId, implCode, form })
+  }
+
+  submitApplication(application: ApplicationForm, decision: Decision): Promise<CaseView> {
+    return this.call<CaseView>(Commands.submitApplication, { application, decision })
+  }
+
+  supplementAndAccept(caseId: string, materials: MaterialInput[], scans: ScanInput[]): Promise<CaseView> {
+    return this.call<CaseView>(Commands.supplementAndAccept, { caseId, materials, scans })
+  }
+
+  caseView(caseId: string): Promise<CaseView> {
+    return this.call<CaseView>(Commands.caseView, { caseId })
+  }
+
+  listCases(filter: CaseFilter): Promise<CaseRow[]> {
+    return this.call<CaseRow[]>(Commands.listCases, { filter })
+  }
+
+  previewVoucher(caseId: string, kind: string, substituteMissing = false): Promise<VoucherOutcome> {
+    return this.call<VoucherOutcome>(Commands.previewVoucher, { caseId, kind, substituteMissing })
+  }
+
+  printVoucher(caseId: string, kind: string, substituteMissing = false): Promise<VoucherOutcome> {
+    return this.call<VoucherOutcome>(Commands.printVoucher, { caseId, kind, substituteMissing })
+  }
+
+  /** 本机信息: device id, terminal, key store and key fingerprint. */
+  deviceInfo(): Promise<DeviceInfo> {
+    return this.call<DeviceInfo>(Commands.deviceInfo)
+  }
+
+  /** Called when Rust says the session is gone (idle timeout, never signed in). */
+  onSessionLost: (() => void) | null = null
 
   syncStatus(): Promise<SyncStatus> {
     return this.call<SyncStatus>(Commands.syncStatus)
@@ -91,7 +210,9 @@ export class Client {
     try {
       return await this.backend.invoke<T>(command, args)
     } catch (error) {
-      throw toClientError(error, command)
+      const e = toClientError(error, command)
+      if (SESSION_LOST_CODES.includes(e.code)) this.onSessionLost?.()
+      throw e
     }
   }
 }

@@ -3,17 +3,7 @@ import { createPreviewBackend } from './preview-backend'
 import { isTauri, TauriBackend } from './tauri-backend'
 
 export * from './client'
-export type {
-  ApiError,
-  AppStatus,
-  CaseSyncError,
-  ConnectionState,
-  ConnectionStatus,
-  EnrollResponse,
-  Printer,
-  SyncStatus,
-  UserInfo,
-} from './bindings'
+export type * from './bindings'
 export { MemoryBackend } from './memory-backend'
 export { isTauri, TauriBackend } from './tauri-backend'
 export { createPreviewBackend } from './preview-backend'

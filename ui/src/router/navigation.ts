@@ -1,7 +1,7 @@
-import { Avatar, EditPen, Files, Refresh, Setting } from '@element-plus/icons-vue'
+import { Avatar, EditPen, Files, HomeFilled, Refresh, Setting } from '@element-plus/icons-vue'
 import type { Component } from 'vue'
 
-export type PageName = 'accept' | 'cases' | 'proxy' | 'sync' | 'settings'
+export type PageName = 'home' | 'accept' | 'cases' | 'proxy' | 'sync' | 'settings'
 
 export interface NavItem {
   name: PageName
@@ -13,16 +13,17 @@ export interface NavItem {
   icon: Component
 }
 
-/** The left navigation, in order. Alt+1 … Alt+5 follow this order. */
+/** The left navigation, in order. Alt+1 … Alt+6 follow this order. */
 export const NAV_ITEMS: readonly NavItem[] = [
-  { name: 'accept', path: '/accept', labelKey: 'nav.accept', digit: 1, icon: EditPen },
-  { name: 'cases', path: '/cases', labelKey: 'nav.cases', digit: 2, icon: Files },
-  { name: 'proxy', path: '/proxy', labelKey: 'nav.proxy', digit: 3, icon: Avatar },
-  { name: 'sync', path: '/sync', labelKey: 'nav.sync', digit: 4, icon: Refresh },
-  { name: 'settings', path: '/settings', labelKey: 'nav.settings', digit: 5, icon: Setting },
+  { name: 'home', path: '/home', labelKey: 'nav.home', digit: 1, icon: HomeFilled },
+  { name: 'accept', path: '/accept', labelKey: 'nav.accept', digit: 2, icon: EditPen },
+  { name: 'cases', path: '/cases', labelKey: 'nav.cases', digit: 3, icon: Files },
+  { name: 'proxy', path: '/proxy', labelKey: 'nav.proxy', digit: 4, icon: Avatar },
+  { name: 'sync', path: '/sync', labelKey: 'nav.sync', digit: 5, icon: Refresh },
+  { name: 'settings', path: '/settings', labelKey: 'nav.settings', digit: 6, icon: Setting },
 ]
 
-export const DEFAULT_PATH = '/accept'
+export const DEFAULT_PATH = '/home'
 
 export function shortcutLabel(item: NavItem): string {
   return `Alt+${item.digit}`

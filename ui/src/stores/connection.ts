@@ -72,7 +72,8 @@ export const useConnectionStore = defineStore('connection', () => {
   }
 
   /** Rust answered `login`: the clerk it named is signed in. */
-  function setClerkName(name: string): void {
+  /** `null` after sign-out or when Rust reports the session gone: the login page shows again. */
+  function setClerkName(name: string | null): void {
     if (app.value) app.value = { ...app.value, clerk_name: name }
   }
 

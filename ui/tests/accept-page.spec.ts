@@ -1,0 +1,184 @@
+import { flushPromises } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ApplicantView, CaseView, ItemView } from '../src/api'
+import { Commands } from '../src/api'
+import { appStatus, backendWith, mountApp } from './helpers'
+
+type Mounted = Awaited<ReturnType<typeof mountApp>>
+let mounted: Mounted | null = null
+
+beforeEach(() => localStorage.clear())
+afterEach(() => {
+  mounted?.wrapper.unmount()
+  mounted = null
+  document.body.innerHTML = ''
+})
+
+const item: ItemView = {
+  impl_code: 'I1',
+  name: '残疾人证新办',
+  department: '示范县残疾人联合会',
+  item_type_label: '行政确认',
+  case_type_label: '承诺件',
+  instant: false,
+  conditions: '本县户籍',
+  legal_limit_working_days: 20,
+  promised_limit_working_days: 10,
+  fee_label: '不收费',
+  basis: [],
+  materials: [
+    { id: 'm1', name: '申请表', originals: 1, copies: 0, required: true, electronic_allowed: true, source: '', note: '' },
+  ],
+  form: [
+    { key: 'applicant_name', label: '姓名', field_type: 'text', required: true, max_len: null, options: [], shared: true },
+    { key: 'cause', label: '致残原因', field_type: 'select', required: true, max_len: null, options: ['先天', '疾病'], shared: false },
+  ],
+  proxy_agent_permitted: true,
+  waiver_allowed: false,
+  consult_phone: '',
+}
+
+const applicant: ApplicantView = {
+  applicant_id: 'A1',
+  kind: 'person',
+  name: '李残新',
+  id_masked: '110101********1233',
+  phone_masked: '138****8000',
+  address: null,
+  registration_number: 'R-0001',
+}
+
+function caseView(overrides: Partial<CaseView> = {}): CaseView {
+  return {
+    case_id: 'C1',
+    acceptance_number: '99010100012026112800001',
+    acceptance_number_grouped: '990101 0001 20261128 00001',
+    item_impl_code: 'I1',
+    item_name: item.name,
+    applicant,
+    proxy_name: null,
+    status: 'accepted',
+    status_label: '已受理（待承办）',
+    received_on: '2026-11-28',
+    accepted_on: '2026-11-28',
+    deadline: null,
+    supplement_notice_due: null,
+    materials: [],
+    timeline: [],
+    prints: [],
+    synced: false,
+    server_status_label: null,
+    actions: [],
+    vouchers: ['material_receipt', 'acceptance'],
+    ...overrides,
+  }
+}
+
+function backend() {
+  return backendWith(appStatus())
+    .handle(Commands.searchItems, ({ query }) => (String(query).startsWith('cj') || query === '' ? [
+      { impl_code: 'I1', name: item.name, department: item.department, case_type_label: '承诺件', promised_limit_working_days: 10 },
+    ] : []))
+    .handle(Commands.itemView, () => item)
+    .handle(Commands.lookupApplicants, () => [applicant])
+    .handle(Commands.prefilledForm, () => ({ applicant_name: '李残新' }))
+    .handle(Commands.checkForm, () => [])
+    .handle(Commands.submitApplication, () => caseView())
+    .handle(Commands.previewVoucher, () => ({
+      kind: 'acceptance',
+      pages: ['data:image/png;base64,AAAA'],
+      reprint_count: 0,
+      printer: null,
+      job_id: null,
+      substituted: [],
+    }))
+}
+
+async function chooseItemAndApplicant(m: Mounted): Promise<void> {
+  const search = m.wrapper.get('[data-testid="item-search"]')
+  await search.setValue('cjrz')
+  await flushPromises()
+  await search.trigger('keydown', { key: 'Enter' })
+  await flushPromises()
+  const who = m.wrapper.get('[data-testid="applicant-search"]')
+  await who.setValue('110101199003071233')
+  await who.trigger('keydown', { key: 'Enter' })
+  await flushPromises()
+}
+
+describe('受理 page', () => {
+  it('finds the item by what is typed, takes the applicant by ID, and prefills the form', async () => {
+    const b = backend()
+    mounted = await mountApp(b, '/accept')
+    await chooseItemAndApplicant(mounted)
+    expect(b.calls.filter((c) => c.command === Commands.searchItems).map((c) => c.args.query)).toContain('cjrz')
+    expect(mounted.wrapper.get('[data-testid="item-name"]').text()).toBe('残疾人证新办')
+    // An ID number identifies one person: one Enter takes them; the ID stays masked.
+    expect(mounted.wrapper.get('[data-testid="applicant-chosen"]').text()).toContain('110101********1233')
+    expect(b.calls.find((c) => c.command === Commands.prefilledForm)?.args).toEqual({ applicantId: 'A1', implCode: 'I1' })
+    const name = mounted.wrapper.get('[data-testid="input-applicant_name"]').element as HTMLInputElement
+    expect(name.value).toBe('李残新')
+  })
+
+  it('submits 受理 on F2 and shows the voucher preview', async () => {
+    const b = backend()
+    mounted = await mountApp(b, '/accept')
+    await chooseItemAndApplicant(mounted)
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F2' }))
+    await flushPromises()
+    const submit = b.calls.find((c) => c.command === Commands.submitApplication)
+    expect(submit?.args.decision).toEqual({ decision: 'accept' })
+    expect((submit?.args.application as { materials: unknown[] }).materials).toEqual([
+      { material_id: 'm1', originals: 1, copies: 0, electronic: false, waived_reason: null },
+    ])
+    expect(mounted.wrapper.get('[data-testid="accept-result"]').text()).toContain('990101 0001 20261128 00001')
+    expect(b.calls.find((c) => c.command === Commands.previewVoucher)?.args).toEqual({
+      caseId: 'C1',
+      kind: 'acceptance',
+      substituteMissing: false,
+    })
+    expect(document.querySelector('[data-testid="voucher-page"]')).not.toBeNull()
+  })
+
+  it('shows every form error Rust reports, next to its field', async () => {
+    const b = backend().handle(Commands.submitApplication, () =>
+      Promise.reject({
+        code: 'form.invalid',
+        message: '表单有 1 处需要修改：致残原因必填',
+        details: { fields: [{ key: 'cause', code: 'form.required', message: '致残原因必填' }] },
+      }),
+    )
+    mounted = await mountApp(b, '/accept')
+    await chooseItemAndApplicant(mounted)
+    await mounted.wrapper.get('[data-testid="decide-accept"]').trigger('click')
+    await flushPromises()
+    expect(mounted.wrapper.get('[data-testid="accept-error"]').text()).toContain('致残原因必填')
+    expect(mounted.wrapper.get('[data-testid="field-cause"]').classes()).toContain('os-field--error')
+    expect(mounted.wrapper.get('[data-testid="error-cause"]').text()).toBe('致残原因必填')
+    expect(mounted.wrapper.get('[data-testid="form-error-count"]').text()).toContain('1')
+  })
+})
+
+describe('首页', () => {
+  it('shows today\'s counts and opens the filtered case list', async () => {
+    const b = backendWith(appStatus()).handle(Commands.homeSummary, () => ({
+      today: '2026-11-28',
+      received_today: 7,
+      accepted_today: 5,
+      completed_today: 2,
+      due_soon: 1,
+      overdue: 3,
+      ready_for_collection: 4,
+      unsynced: 6,
+    })).handle(Commands.listCases, () => [])
+    mounted = await mountApp(b, '/home')
+    expect(mounted.wrapper.get('[data-testid="home-received"]').text()).toContain('7')
+    expect(mounted.wrapper.get('[data-testid="home-overdue"]').classes()).toContain('os-tile--danger')
+    await mounted.wrapper.get('[data-testid="home-overdue"]').trigger('click')
+    await flushPromises()
+    expect(mounted.router.currentRoute.value.path).toBe('/cases')
+    await flushPromises()
+    const list = b.calls.find((c) => c.command === Commands.listCases)
+    expect((list?.args.filter as { due_state: string }).due_state).toBe('red')
+  })
+})
