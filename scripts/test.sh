@@ -62,7 +62,7 @@ step "ui eslint" npm --prefix ui run lint
 step "ui vue-tsc" npm --prefix ui run typecheck
 step "ui vitest" npm --prefix ui run test
 step "end-to-end (xvfb)" xvfb-run -a -s "-screen 0 1366x768x24" \
-  cargo nextest run --workspace --locked --no-fail-fast -E 'package(onestop-e2e)'
+  cargo nextest run --workspace --locked --no-fail-fast --test-threads 1 -E 'package(onestop-e2e)'
 
 echo
 for n in "${notes[@]}"; do echo "note: $n"; done

@@ -3,7 +3,9 @@
 //! client. Run under Xvfb (`make test` does). Processes are stopped with SIGTERM, never SIGKILL:
 //! an orphaned WebKitWebDriver keeps its port and the run hangs (ARCHITECTURE.md §9).
 
+pub mod flows;
 mod process;
+pub mod seed;
 mod server;
 mod webdriver;
 

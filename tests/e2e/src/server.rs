@@ -31,6 +31,17 @@ impl TestServer {
         server
     }
 
+    /// The server's database file (for `seed::prepare_database` before the first start).
+    pub fn database(&self) -> &Path {
+        &self.database
+    }
+
+    /// Like [`TestServer::start`], with the demo catalogue and an administrator in the database.
+    pub async fn start_demo(data_dir: &Path, port: u16) -> Self {
+        crate::seed::prepare_database(&data_dir.join("server.db"));
+        Self::start(data_dir, port).await
+    }
+
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }

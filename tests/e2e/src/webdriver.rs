@@ -102,6 +102,143 @@ impl AppSession {
         panic!("{css} [{attr}] never became {value:?} within {limit:?}; last seen {last:?}");
     }
 
+    /// Polls until an element matching `css` exists and is displayed; returns the time it took.
+    pub async fn wait_visible(&self, css: &str, limit: Duration) -> Duration {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if el.is_displayed().await.unwrap_or(false) {
+                    return started.elapsed();
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let shot = self.screenshot("timeout").await;
+        panic!(
+            "{css} never became visible within {limit:?} (see {})",
+            shot.display()
+        );
+    }
+
+    /// Polls until the text of `css` contains `needle`; returns the text.
+    pub async fn wait_text(&self, css: &str, needle: &str, limit: Duration) -> String {
+        let started = Instant::now();
+        let mut last = String::new();
+        while started.elapsed() < limit {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                last = el.text().await.unwrap_or_default();
+                if last.contains(needle) {
+                    return last;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let shot = self.screenshot("timeout").await;
+        panic!(
+            "{css} never contained {needle:?} within {limit:?}; last {last:?} (see {})",
+            shot.display()
+        );
+    }
+
+    /// Types into whatever has the keyboard focus, as a clerk would (WebDriver key codes, so
+    /// `fantoccini::key::Key` values such as Tab, Enter and F2 work too).
+    pub async fn keys(&self, text: &str) {
+        let el = self.client.active_element().await.expect("focused element");
+        el.send_keys(text).await.expect("send keys");
+    }
+
+    /// The `data-testid` of the focused element or its nearest ancestor that has one; with a
+    /// `prefix`, the nearest whose id starts with it.
+    pub async fn focused_testid(&self, prefix: &str) -> String {
+        let script = "const e = document.activeElement; \
+             const t = e && e.closest(arguments[0] ? `[data-testid^=\"${arguments[0]}\"]` : '[data-testid]'); \
+             return t ? t.dataset.testid : '';";
+        let v = self
+            .client
+            .execute(script, vec![serde_json::Value::String(prefix.to_owned())])
+            .await
+            .expect("execute");
+        v.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The value of the focused input.
+    pub async fn focused_value(&self) -> String {
+        let v = self
+            .client
+            .execute(
+                "return document.activeElement ? (document.activeElement.value ?? '') : '';",
+                vec![],
+            )
+            .await
+            .expect("execute");
+        v.as_str().unwrap_or_default().to_owned()
+    }
+
+    pub async fn click(&self, css: &str) {
+        let err = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} not found: {e}"))
+            .click()
+            .await
+            .err();
+        if let Some(e) = err {
+            // WebKitWebDriver refuses to click some links (an <a> the router handles) with an
+            // empty error; the page's own click() does what the mouse would.
+            let ok = self
+                .client
+                .execute(
+                    "const e = document.querySelector(arguments[0]); if (!e) return false; e.click(); return true;",
+                    vec![serde_json::Value::String(css.to_owned())],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if !ok {
+                let shot = self.screenshot("click-failed").await;
+                panic!("click {css}: {e} (see {})", shot.display());
+            }
+        }
+    }
+
+    /// Opens a page from the left navigation. WebKitWebDriver's element click does not follow
+    /// the router's links, so the link is clicked from the page's own script.
+    pub async fn nav(&self, page: &str) {
+        self.client
+            .execute(
+                "document.querySelector(`[data-testid=\"nav-${arguments[0]}\"]`).click();",
+                vec![serde_json::Value::String(page.to_owned())],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("navigate to {page}: {e}"));
+        self.wait_visible(
+            &format!("[data-testid=page-{page}]"),
+            Duration::from_secs(30),
+        )
+        .await;
+    }
+
+    /// Types `text` into the input inside `css` (for set-up screens, not for the flows under test).
+    pub async fn fill(&self, css: &str, text: &str) {
+        // Element Plus puts the test id on the <input> itself, or on a wrapper of it.
+        let input = format!("{css} input, {css} textarea, input{css}, textarea{css}");
+        let el = self
+            .client
+            .find(Locator::Css(&input))
+            .await
+            .unwrap_or_else(|e| panic!("{input} not found: {e}"));
+        // WebDriver's clear() does not reach Vue's v-model: select everything and type over it.
+        let select_all = format!(
+            "{}a{}",
+            fantoccini::key::Key::Control,
+            fantoccini::key::Key::Null
+        );
+        el.send_keys(&select_all).await.expect("select all");
+        el.send_keys(text).await.expect("send keys");
+    }
+
     pub async fn text(&self, css: &str) -> String {
         self.client
             .find(Locator::Css(css))

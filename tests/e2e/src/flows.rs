@@ -1,0 +1,190 @@
+//! Steps the scenarios share: enrolling and signing in, filling a case form from the keyboard,
+//! and reading what the cups-pdf printer produced.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use fantoccini::key::Key;
+
+use crate::seed::{CLERK, CLERK_PASSWORD};
+use crate::AppSession;
+
+/// Generous: a 2-core CI machine under load.
+pub const LONG: Duration = Duration::from_secs(30);
+
+pub fn pdf_dir() -> PathBuf {
+    PathBuf::from(
+        std::env::var("ONESTOP_CUPS_PDF_OUT")
+            .unwrap_or_else(|_| "/var/spool/cups-pdf/onestop".into()),
+    )
+}
+
+pub fn pdfs() -> HashSet<PathBuf> {
+    std::fs::read_dir(pdf_dir())
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default()
+}
+
+/// Waits for a PDF that was not there before and returns its text (pdftotext).
+pub async fn printed_text(before: &HashSet<PathBuf>) -> String {
+    let started = Instant::now();
+    loop {
+        if let Some(new) = pdfs().into_iter().find(|p| !before.contains(p)) {
+            // cups-pdf writes the file, then closes it; give it a moment to finish.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let out = std::process::Command::new("pdftotext")
+                .arg(&new)
+                .arg("-")
+                .output()
+                .expect("pdftotext");
+            return String::from_utf8_lossy(&out.stdout).into_owned();
+        }
+        assert!(
+            started.elapsed() < LONG,
+            "no PDF appeared in {}",
+            pdf_dir().display()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Tabs through the case form, typing `value(field)` into each empty field that has one (a select
+/// takes the typed option on Enter), until the focus leaves the form.
+pub async fn fill_form(app: &AppSession, value: impl Fn(&str) -> Option<&'static str>) {
+    for _ in 0..40 {
+        let id = app.focused_testid("field-").await;
+        let Some(field) = id.strip_prefix("field-") else {
+            return;
+        };
+        if app.focused_value().await.is_empty() {
+            if let Some(v) = value(field) {
+                app.keys(v).await;
+                if field_is_select(app).await {
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    app.keys(&Key::Enter.to_string()).await;
+                }
+            }
+        }
+        app.keys(&Key::Tab.to_string()).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the focus never left the case form");
+}
+
+async fn field_is_select(app: &AppSession) -> bool {
+    app.client
+        .execute(
+            "return !!document.activeElement.closest('.el-select');",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+pub async fn enrol_and_sign_in(app: &AppSession, server_url: &str, code: &str) {
+    app.wait_visible("[data-testid=page-enrol]", LONG).await;
+    app.fill("[data-testid=enrol-server-url]", server_url).await;
+    app.fill("[data-testid=enrol-code]", code).await;
+    app.click("[data-testid=enrol-submit]").await;
+    let started = Instant::now();
+    while app
+        .client
+        .find(fantoccini::Locator::Css("[data-testid=enrolled-terminal]"))
+        .await
+        .is_err()
+    {
+        if let Ok(e) = app
+            .client
+            .find(fantoccini::Locator::Css("[data-testid=enrol-error]"))
+            .await
+        {
+            let shot = app.screenshot("enrol-failed").await;
+            panic!(
+                "enrolment refused: {} ({})",
+                e.text().await.unwrap_or_default(),
+                shot.display()
+            );
+        }
+        assert!(started.elapsed() < LONG, "enrolment never finished");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.screenshot("enrolled").await;
+    app.click("[data-testid=enrol-finish]").await;
+    app.wait_visible("[data-testid=page-login]", LONG).await;
+    app.fill("[data-testid=login-username]", CLERK).await;
+    app.fill("[data-testid=login-password]", CLERK_PASSWORD)
+        .await;
+    app.click("[data-testid=login-submit]").await;
+    app.wait_visible("[data-testid=page-home]", LONG).await;
+}
+
+/// Presses `key` where the focus is.
+pub async fn press(app: &AppSession, key: Key) {
+    app.keys(&key.to_string()).await;
+}
+
+/// From the 受理 page's item search: finds the item by `query`, registers a new applicant
+/// (`id`, `name`, phone) from the keyboard, and fills the 残疾人证新办 form.
+pub async fn start_disability_case(app: &AppSession, id: &str, name: &str) {
+    app.wait_visible("[data-testid=item-search]", LONG).await;
+    app.keys("cjrz").await;
+    app.wait_text(
+        "[data-testid=item-hits] li:first-child",
+        "残疾人证新办",
+        LONG,
+    )
+    .await;
+    press(app, Key::Enter).await;
+    app.wait_text("[data-testid=item-name]", "残疾人证新办", LONG)
+        .await;
+    app.wait_visible("[data-testid=applicant-search]", LONG)
+        .await;
+    app.keys(&format!("{id}{}", Key::Enter)).await;
+    app.wait_visible("[data-testid=applicant-register]", LONG)
+        .await;
+    app.keys(&format!(
+        "{name}{}13800138000{}示范县城关镇人民路 8 号{}",
+        Key::Tab,
+        Key::Tab,
+        Key::Enter
+    ))
+    .await;
+    app.wait_visible("[data-testid=case-form]", LONG).await;
+    fill_form(app, |f| match f {
+        "disability_category" => Some("肢体"),
+        "cause" => Some("疾病"),
+        "assessment_site" => Some("示范县人民医院"),
+        _ => None,
+    })
+    .await;
+}
+
+/// The acceptance number shown in the result line, digits only.
+pub async fn result_number(app: &AppSession) -> String {
+    let result = app.text("[data-testid=accept-result]").await;
+    let number: String = result
+        .split('：')
+        .nth(1)
+        .and_then(|s| s.split('（').next())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    assert!(number.len() >= 16, "acceptance number in {result:?}");
+    number
+}
+
+/// Keeps a screenshot taken by the run as `docs/screenshots/<name>.png` when asked
+/// (`make screenshots` sets ONESTOP_UPDATE_SCREENSHOTS) or when the picture is missing, so an
+/// ordinary run does not dirty the tree with a new clock in the corner.
+pub fn keep_screenshot(shot: &std::path::Path, name: &str) {
+    let doc = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/screenshots")
+        .join(format!("{name}.png"));
+    if std::env::var_os("ONESTOP_UPDATE_SCREENSHOTS").is_some() || !doc.exists() {
+        std::fs::copy(shot, &doc).expect("copy screenshot to docs/screenshots");
+    }
+}
