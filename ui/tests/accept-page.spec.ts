@@ -159,6 +159,33 @@ describe('受理 page', () => {
   })
 })
 
+describe('代办 page', () => {
+  it('sends the agent and the 委托书 with 收件并转交 (F2) and shows the authorisation', async () => {
+    const b = backend().handle(Commands.checkId, () => ({ valid: true, code: null, message: null, birth_date: '1980-01-01', sex: '男' }))
+    b.handle(Commands.submitApplication, () => caseView({ status: 'received', vouchers: ['material_receipt', 'proxy_authorisation'] }))
+    mounted = await mountApp(b, '/proxy')
+    expect(mounted.wrapper.find('[data-testid="page-proxy"]').exists()).toBe(true)
+    await chooseItemAndApplicant(mounted)
+    await mounted.wrapper.get('[data-testid="proxy-name"]').setValue('孙代办')
+    await mounted.wrapper.get('[data-testid="proxy-id"]').setValue('110101198001010010')
+    await mounted.wrapper.get('[data-testid="proxy-from"]').setValue('2026-11-01')
+    await mounted.wrapper.get('[data-testid="proxy-until"]').setValue('2026-12-31')
+    await mounted.wrapper.get('[data-testid="proxy-scan"]').setValue('/home/agent/weituoshu.png')
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F2' }))
+    await flushPromises()
+    const submit = b.calls.find((c) => c.command === Commands.submitApplication)
+    expect(submit?.args.decision).toEqual({ decision: 'forward' })
+    expect((submit?.args.application as { proxy: unknown }).proxy).toMatchObject({
+      name: '孙代办',
+      id_number: '110101198001010010',
+      valid_from: '2026-11-01',
+      valid_until: '2026-12-31',
+      authorisation_scan: '/home/agent/weituoshu.png',
+    })
+    expect(b.calls.find((c) => c.command === Commands.previewVoucher)?.args.kind).toBe('proxy_authorisation')
+  })
+})
+
 describe('首页', () => {
   it('shows today\'s counts and opens the filtered case list', async () => {
     const b = backendWith(appStatus()).handle(Commands.homeSummary, () => ({

@@ -50,8 +50,4 @@ describe('navigation', () => {
     expect(navItemForKey(key({ code: 'Numpad5', altKey: true }))?.name).toBe('sync')
   })
 
-  it('shows the honest "not yet available" state on 代办', async () => {
-    mounted = await mountApp(backendWith(appStatus()), '/proxy')
-    expect(mounted.wrapper.get('[data-testid="page-proxy"]').text()).toContain('尚未开通')
-  })
 })

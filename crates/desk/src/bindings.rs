@@ -12,8 +12,8 @@ use crate::views::{
 use crate::{
     ApiError, AppStatus, ApplicationForm, CaseFilter, CaseSyncError, ConnectionState,
     ConnectionStatus, Decision, DeviceInfo, EnrollResponse, MaterialInput, NewApplicantForm,
-    Printer, ScanInput, SessionInfo, SupplementLine, SyncStatus, UploadProgress, UserInfo,
-    VoucherOutcome,
+    Printer, ProxyForm, ScanInput, SessionInfo, SupplementLine, SyncStatus, UploadProgress,
+    UserInfo, VoucherOutcome,
 };
 
 /// `FieldError` lives in `onestop-domain`, which has no ts-rs; its wire shape is fixed here.
@@ -55,6 +55,7 @@ pub fn render() -> String {
         (MaterialInput::name(&cfg), MaterialInput::decl(&cfg)),
         (NewApplicantForm::name(&cfg), NewApplicantForm::decl(&cfg)),
         (ScanInput::name(&cfg), ScanInput::decl(&cfg)),
+        (ProxyForm::name(&cfg), ProxyForm::decl(&cfg)),
         (SupplementLine::name(&cfg), SupplementLine::decl(&cfg)),
         (VoucherOutcome::name(&cfg), VoucherOutcome::decl(&cfg)),
         ("FieldError".to_owned(), FIELD_ERROR.to_owned()),

@@ -79,6 +79,50 @@ pub struct ApplicationForm {
     pub materials: Vec<MaterialInput>,
     #[serde(default)]
     pub scans: Vec<ScanInput>,
+    /// 代办: the agent and the signed 委托书 (art. 29).
+    #[serde(default)]
+    pub proxy: Option<ProxyForm>,
+}
+
+/// The agent and the authorisation as typed on the 代办 screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProxyForm {
+    pub name: String,
+    pub id_number: String,
+    pub phone: Option<String>,
+    /// 递交材料, 签收文书, 领取结果 …
+    pub powers: Vec<String>,
+    /// `YYYY-MM-DD`.
+    pub valid_from: String,
+    pub valid_until: String,
+    /// The scanned, signed 委托书.
+    pub authorisation_scan: String,
+}
+
+impl ProxyForm {
+    fn into_input(self) -> Result<crate::usecases::proxy::ProxyInput, DeskError> {
+        let day = |label: &str, s: &str| {
+            s.trim()
+                .parse::<chrono::NaiveDate>()
+                .map_err(|_| DeskError::ProxyInvalid {
+                    reason: format!("{label}应为 YYYY-MM-DD 格式的日期"),
+                })
+        };
+        if self.authorisation_scan.trim().is_empty() {
+            return Err(DeskError::ProxyInvalid {
+                reason: "须附委托书扫描件".into(),
+            });
+        }
+        Ok(crate::usecases::proxy::ProxyInput {
+            name: self.name,
+            id_number: self.id_number,
+            phone: self.phone.filter(|p| !p.trim().is_empty()),
+            powers: self.powers,
+            valid_from: day("委托起始日期", &self.valid_from)?,
+            valid_until: day("委托截止日期", &self.valid_until)?,
+            authorisation_scan: self.authorisation_scan.trim().into(),
+        })
+    }
 }
 
 /// One line of a 一次性告知: a material and what is wrong with it.
@@ -102,6 +146,9 @@ pub enum Decision {
         competent_agency: Option<String>,
     },
     Instant,
+    /// 收件并转交: a village agent's case (or one carried in) received here and sent on to the
+    /// township or county window that accepts it.
+    Forward,
 }
 
 /// The 办件 list's filters, as the UI sends them.
@@ -365,7 +412,9 @@ impl Desk {
             form,
             materials,
             scans,
+            proxy,
         } = application;
+        let proxy = proxy.map(ProxyForm::into_input).transpose()?;
         let form = {
             let (a, code) = (applicant_id.clone(), impl_code.clone());
             self.store()
@@ -389,10 +438,11 @@ impl Desk {
                     path: s.path.into(),
                 })
                 .collect(),
-            proxy: None,
+            proxy,
         };
         let detail = match decision {
             Decision::Accept => self.accept(input).await?,
+            Decision::Forward => self.receive(input).await?,
             Decision::Instant => self.complete_instantly(input).await?,
             Decision::Supplement { lines } => {
                 let received = self.receive(input).await?;

@@ -32,7 +32,7 @@ pub use desk::Desk;
 pub use desk_device::DeviceInfo;
 pub use desk_voucher_view::VoucherOutcome;
 pub use desk_window::{
-    ApplicationForm, CaseFilter, Decision, MaterialInput, NewApplicantForm, ScanInput,
+    ApplicationForm, CaseFilter, Decision, MaterialInput, NewApplicantForm, ProxyForm, ScanInput,
     SupplementLine,
 };
 pub use onestop_domain::catalogue::FieldError;

@@ -146,6 +146,7 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
         form,
         materials,
         scans: vec![],
+        proxy: None,
     };
 
     // 受理: accepted, a provisional deadline until the server confirms it.
@@ -348,4 +349,91 @@ async fn offline_sign_in_uses_the_cached_verifier_and_locks_after_five_wrong_pas
         .await
         .unwrap_err();
     assert!(["auth.locked", "auth.no_offline_login"].contains(&e.code.as_str()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_carried_by_an_agent_is_received_with_its_authorisation_and_forwarded() {
+    let server = TestServer::start().await;
+    let url = server.url.clone();
+    let w = window(&server, &url).await;
+    let desk = &w.desk;
+    let item = code_of(desk, RELIEF).await;
+    assert!(item.proxy_agent_permitted);
+    let a = desk
+        .register_applicant_form(NewApplicantForm {
+            kind: "person".into(),
+            id_number: "110101196006060069".into(),
+            name: "钱委托".into(),
+            phone: Some("13600136000".into()),
+            address: Some("示范县青山镇".into()),
+        })
+        .await
+        .unwrap();
+    let scan = w.dir.path().join("weituoshu.png");
+    std::fs::write(&scan, b"\x89PNG\r\n\x1a\n signed authorisation").unwrap();
+    let mut form = desk
+        .prefilled_form(a.applicant_id.clone(), item.impl_code.clone())
+        .await
+        .unwrap();
+    let obj = form.as_object_mut().unwrap();
+    obj.insert(
+        "hardship_type".into(),
+        json!("急难型（突发事件、意外事故、重大疾病等）"),
+    );
+    obj.insert("event_date".into(), json!("2026-11-20"));
+    obj.insert("household_size".into(), json!(3));
+    obj.insert("description".into(), json!("家中失火，房屋受损"));
+    obj.insert("urgent".into(), json!("是"));
+    let today = chrono::Local::now().date_naive();
+    let proxy = |valid_until: chrono::NaiveDate| onestop_desk::ProxyForm {
+        name: "孙代办".into(),
+        id_number: "110101198001010010".into(),
+        phone: Some("13700137000".into()),
+        powers: vec!["递交材料".into(), "领取结果".into()],
+        valid_from: (today - chrono::Duration::days(1)).to_string(),
+        valid_until: valid_until.to_string(),
+        authorisation_scan: scan.to_string_lossy().into_owned(),
+    };
+    let application = |p: onestop_desk::ProxyForm| ApplicationForm {
+        impl_code: item.impl_code.clone(),
+        applicant_id: a.applicant_id.clone(),
+        form: form.clone(),
+        materials: all_materials(&item),
+        scans: vec![],
+        proxy: Some(p),
+    };
+    // An expired authorisation is refused with the dates named.
+    let err = desk
+        .submit_application(
+            application(proxy(today - chrono::Duration::days(1))),
+            Decision::Forward,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "proxy.invalid_authorisation", "{err:?}");
+    assert!(err.message.contains("委托期限"), "{}", err.message);
+
+    let forwarded = desk
+        .submit_application(
+            application(proxy(today + chrono::Duration::days(30))),
+            Decision::Forward,
+        )
+        .await
+        .unwrap();
+    assert_eq!(forwarded.status, "received");
+    assert_eq!(forwarded.proxy_name.as_deref(), Some("孙代办"));
+    assert!(forwarded
+        .vouchers
+        .contains(&"proxy_authorisation".to_string()));
+    assert!(forwarded.vouchers.contains(&"material_receipt".to_string()));
+    assert!(forwarded.actions.contains(&"accept".to_string()));
+    let preview = desk
+        .preview_case_voucher(
+            forwarded.case_id.clone(),
+            "proxy_authorisation".into(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(preview.pages.len(), 1);
 }

@@ -101,13 +101,30 @@ impl Api {
 
     /// An enrolment code for a county window, a clerk of it, and an approver of `department`.
     pub async fn seed(&self, window_name: &str, department: &str) -> Seed {
+        self.seed_window("county", "window_clerk", window_name, department)
+            .await
+    }
+
+    /// Like [`Api::seed`] for a village 代办点, whose account is a proxy agent (代办员).
+    pub async fn seed_village(&self, window_name: &str, department: &str) -> Seed {
+        self.seed_window("village", "proxy_agent", window_name, department)
+            .await
+    }
+
+    async fn seed_window(
+        &self,
+        level: &str,
+        role: &str,
+        window_name: &str,
+        department: &str,
+    ) -> Seed {
         let admin = self.login("admin", ADMIN_PASSWORD).await;
         let code = self
             .call(
                 "POST",
                 "/v1/admin/enrolment-codes",
                 Some(&admin),
-                Some(json!({"county_code": COUNTY, "level": "county", "window_name": window_name, "parent_window_id": null})),
+                Some(json!({"county_code": COUNTY, "level": level, "window_name": window_name, "parent_window_id": null})),
             )
             .await;
         let window_id = code["window_id"].as_str().expect("window_id").to_owned();

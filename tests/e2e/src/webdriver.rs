@@ -220,6 +220,21 @@ impl AppSession {
         .await;
     }
 
+    /// Moves the keyboard focus to the element matching `css` (as Tab would).
+    pub async fn focus(&self, css: &str) {
+        let ok = self
+            .client
+            .execute(
+                "const e = document.querySelector(arguments[0]); if (!e) return false; e.focus(); return document.activeElement === e;",
+                vec![serde_json::Value::String(css.to_owned())],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        assert!(ok, "could not focus {css}");
+    }
+
     /// Types `text` into the input inside `css` (for set-up screens, not for the flows under test).
     pub async fn fill(&self, css: &str, text: &str) {
         // Element Plus puts the test id on the <input> itself, or on a wrapper of it.

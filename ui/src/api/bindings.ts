@@ -23,7 +23,11 @@ kind: string, name: string, id_masked: string, phone_masked: string | null, addr
  */
 registration_number: string, };
 
-export type ApplicationForm = { impl_code: string, applicant_id: string, form: Record<string, unknown>, materials: Array<MaterialInput>, scans: Array<ScanInput>, };
+export type ApplicationForm = { impl_code: string, applicant_id: string, form: Record<string, unknown>, materials: Array<MaterialInput>, scans: Array<ScanInput>, 
+/**
+ * 代办: the agent and the signed 委托书 (art. 29).
+ */
+proxy: ProxyForm | null, };
 
 export type CaseFilter = { statuses: Array<string>, impl_code: string | null, received_from: string | null, received_to: string | null, synced: boolean | null, 
 /**
@@ -72,7 +76,7 @@ export type DeadlineView = { state: string, due: string, days_left: number, perc
  */
 provisional: boolean, };
 
-export type Decision = { "decision": "accept" } | { "decision": "supplement", lines: Array<SupplementLine>, } | { "decision": "reject", reason: string, legal_basis: string, competent_agency: string | null, } | { "decision": "instant" };
+export type Decision = { "decision": "accept" } | { "decision": "supplement", lines: Array<SupplementLine>, } | { "decision": "reject", reason: string, legal_basis: string, competent_agency: string | null, } | { "decision": "instant" } | { "decision": "forward" };
 
 export type DeviceInfo = { device_id: string | null, window_name: string | null, terminal_code: string | null, county_code: string | null, server_url: string, 
 /**
@@ -169,6 +173,20 @@ export type Printer = { name: string,
  * The system default destination.
  */
 is_default: boolean, };
+
+export type ProxyForm = { name: string, id_number: string, phone: string | null, 
+/**
+ * 递交材料, 签收文书, 领取结果 …
+ */
+powers: Array<string>, 
+/**
+ * `YYYY-MM-DD`.
+ */
+valid_from: string, valid_until: string, 
+/**
+ * The scanned, signed 委托书.
+ */
+authorisation_scan: string, };
 
 export type ScanInput = { slot: string, path: string, };
 

@@ -41,10 +41,6 @@ const en: MessageSchema = {
     connection: 'Connection',
     preview: 'Browser preview (not inside the desktop app)',
   },
-  pending: {
-    title: 'Not available yet',
-    description: '“{feature}” arrives in a later release.',
-  },
   enrol: {
     title: 'Enrol this PC',
     lead: 'First run: enter the server address and the one-time code from your administrator.',
@@ -238,6 +234,21 @@ const en: MessageSchema = {
     proxy: 'Proxy',
     fromServer: 'Approval system',
     loadFailed: 'Could not read cases: {message}',
+  },
+  proxy: {
+    title: 'Proxy',
+    section: 'Authorisation of the agent',
+    agentName: 'Agent name',
+    agentId: 'Agent ID number',
+    agentPhone: 'Agent phone',
+    powers: 'Powers',
+    powerSubmit: 'Submit materials',
+    powerSign: 'Sign for documents',
+    powerCollect: 'Collect the result',
+    validFrom: 'Valid from',
+    validUntil: 'Valid until',
+    scan: 'Signed authorisation (scan)',
+    forward: 'Receive and forward (F2)',
   },
   settings: {
     title: 'Settings',

@@ -39,10 +39,6 @@ const zhCN = {
     connection: '连接',
     preview: '浏览器预览（未接入桌面程序）',
   },
-  pending: {
-    title: '尚未开通',
-    description: '「{feature}」将在后续版本中开通。',
-  },
   enrol: {
     title: '登记本机',
     lead: '首次使用：请输入服务器地址和管理员发放的一次性登记码。',
@@ -236,6 +232,21 @@ const zhCN = {
     proxy: '代理人',
     fromServer: '审批系统',
     loadFailed: '无法读取办件：{message}',
+  },
+  proxy: {
+    title: '代办',
+    section: '委托代办（委托书）',
+    agentName: '代理人姓名',
+    agentId: '代理人身份证号',
+    agentPhone: '代理人电话',
+    powers: '委托权限',
+    powerSubmit: '递交材料',
+    powerSign: '签收文书',
+    powerCollect: '领取结果',
+    validFrom: '委托起始日期',
+    validUntil: '委托截止日期',
+    scan: '委托书扫描件',
+    forward: '收件并转交 (F2)',
   },
   settings: {
     title: '设置',

@@ -1,0 +1,135 @@
+//! Scenario (d) of the window screens: a village agent (代办员) on a village window carries a
+//! villager's 临时救助 application. The agent's authorisation (委托书) is typed and its scan
+//! attached, the case is received and forwarded (收件并转交, F2), the 代办委托书 is previewed and
+//! printed through cups-pdf, and the forwarded case reaches the server for the county to accept.
+
+use std::time::{Duration, Instant};
+
+use fantoccini::key::Key;
+use onestop_e2e::flows::{
+    enrol_and_sign_in, fill_form, keep_screenshot, pdfs, press, printed_text, result_number, LONG,
+};
+use onestop_e2e::seed::Api;
+use onestop_e2e::{free_port, AppSessionBuilder, TestServer};
+
+const RELIEF_DEPT: &str = "示范县民政局";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_village_agent_forwards_a_case_with_the_authorisation() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start_demo(data.path(), free_port()).await;
+    let api = Api::new(&server.url());
+    let seed = api.seed_village("青山镇桃源村代办点", RELIEF_DEPT).await;
+    let app = AppSessionBuilder::new()
+        .env("ONESTOP_SERVER_URL", server.url())
+        .env("ONESTOP_HEALTH_INTERVAL_SECS", "2")
+        .env(
+            "ONESTOP_DATA_DIR",
+            data.path().join("desk").to_string_lossy(),
+        )
+        .launch()
+        .await;
+    enrol_and_sign_in(&app, &server.url(), &seed.code).await;
+    app.wait_text("[data-testid=home-last-sync]", "202", LONG)
+        .await;
+
+    // The signed 委托书, scanned on the village PC.
+    let scan = data.path().join("weituoshu.png");
+    std::fs::write(&scan, b"\x89PNG\r\n\x1a\n signed authorisation").unwrap();
+    let today = chrono_today();
+
+    app.nav("proxy").await;
+    app.click("input[data-testid=item-search]").await;
+    app.keys("lsjz").await;
+    app.wait_text(
+        "[data-testid=item-hits] li:first-child",
+        "临时救助申请",
+        LONG,
+    )
+    .await;
+    press(&app, Key::Enter).await;
+    app.wait_visible("[data-testid=applicant-search]", LONG)
+        .await;
+    app.keys(&format!("110101196006060069{}", Key::Enter)).await;
+    app.wait_visible("[data-testid=applicant-register]", LONG)
+        .await;
+    app.keys(&format!(
+        "钱村民{}13600136000{}示范县青山镇桃源村 3 组{}",
+        Key::Tab,
+        Key::Tab,
+        Key::Enter
+    ))
+    .await;
+    app.wait_visible("[data-testid=applicant-chosen]", LONG)
+        .await;
+
+    app.fill("[data-testid=proxy-name]", "孙代办").await;
+    app.fill("[data-testid=proxy-id]", "110101198001010010")
+        .await;
+    app.fill("[data-testid=proxy-phone]", "13700137000").await;
+    app.click("[data-testid=proxy-powers] label:first-child")
+        .await;
+    app.fill("[data-testid=proxy-from]", &today).await;
+    app.fill("[data-testid=proxy-until]", "2027-12-31").await;
+    app.fill("[data-testid=proxy-scan]", &scan.to_string_lossy())
+        .await;
+
+    app.focus("[data-testid=case-form] input:not([readonly])")
+        .await;
+    fill_form(&app, |f| match f {
+        "hardship_type" => Some("急难型"),
+        "event_date" => Some("2026-11-20"),
+        "household_size" => Some("3"),
+        "description" => Some("家中失火，房屋受损"),
+        "urgent" => Some("是"),
+        _ => None,
+    })
+    .await;
+    keep_screenshot(&app.screenshot("proxy-form").await, "proxy");
+
+    press(&app, Key::F2).await;
+    app.wait_visible("[data-testid=voucher-page]", LONG).await;
+    let result = app.text("[data-testid=accept-result]").await;
+    assert!(result.contains("已收件"), "{result}");
+    let number = result_number(&app).await;
+    let before = pdfs();
+    press(&app, Key::Enter).await;
+    let printed = printed_text(&before).await;
+    assert!(printed.contains("代办委托书"), "{printed}");
+    assert!(printed.contains("孙代办"), "{printed}");
+    assert!(printed.contains("钱村民"), "{printed}");
+    assert!(
+        !printed.contains("110101198001010010"),
+        "the agent's full ID is not printed"
+    );
+
+    // Forwarded: the server holds the case, received and waiting for a window to accept it.
+    let admin = seed.admin_token.clone();
+    let started = Instant::now();
+    loop {
+        let overview = api
+            .call("GET", "/v1/supervision/overview", Some(&admin), None)
+            .await
+            .to_string();
+        if overview.contains("\"received\":1") || overview.contains("\"received\": 1") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the forwarded case {number} never reached the server: {overview}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    app.close().await;
+    drop(server);
+}
+
+/// Today in the window's time zone, as typed into a date field.
+fn chrono_today() -> String {
+    let out = std::process::Command::new("date")
+        .arg("+%Y-%m-%d")
+        .output()
+        .expect("date");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
