@@ -6,8 +6,8 @@ use onestop_desk::views::{
     ApplicantView, CaseRow, CaseView, HomeSummary, IdCheck, ItemHit, ItemView,
 };
 use onestop_desk::{
-    ApiError, ApplicationForm, CaseFilter, Decision, Desk, DeviceInfo, FieldError, MaterialInput, NewApplicantForm,
-    ScanInput, SessionInfo, VoucherOutcome,
+    ApiError, ApplicationForm, CaseFilter, Decision, Desk, DeviceInfo, FieldError, MaterialInput,
+    NewApplicantForm, ScanInput, SessionInfo, VoucherOutcome,
 };
 use tauri::State;
 

@@ -333,7 +333,9 @@ pub fn search(conn: &Connection, q: &CaseQuery, limit: u32) -> Result<Vec<CaseSu
         format!("WHERE {}", clauses.join(" AND "))
     };
     let limit_mark = arg(Box::new(i64::from(limit)), &mut args);
-    let sql = format!("{filter} ORDER BY c.received_on DESC, c.acceptance_number DESC LIMIT {limit_mark}");
+    let sql = format!(
+        "{filter} ORDER BY c.received_on DESC, c.acceptance_number DESC LIMIT {limit_mark}"
+    );
     let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
     summaries(conn, &sql, &refs)
 }

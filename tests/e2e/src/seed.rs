@@ -134,7 +134,7 @@ impl Api {
             Some(&admin),
             Some(
                 json!({"username": CLERK, "display_name": "测试经办人", "password": CLERK_PASSWORD,
-                "role": {"role": "window_clerk"}, "county_code": COUNTY, "department": null,
+                "role": {"role": role}, "county_code": COUNTY, "department": null,
                 "window_id": window_id}),
             ),
         )

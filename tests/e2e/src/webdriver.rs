@@ -62,16 +62,27 @@ impl AppSessionBuilder {
             serde_json::json!({ "application": app.to_string_lossy() }),
         );
         caps.insert("browserName".into(), "wry".into());
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .unwrap_or_else(|e| {
-                panic!(
+        // tauri-driver listens before its WebKitWebDriver does; on a loaded machine the first
+        // session request can arrive too early, so it is retried for a while.
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if attempt < 5 => {
+                    eprintln!("WebDriver session attempt {attempt} failed ({e}); retrying");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                }
+                Err(e) => panic!(
                     "could not open a WebDriver session (see {}): {e}",
                     log.display()
-                )
-            });
+                ),
+            }
+        };
         AppSession { client, driver }
     }
 }
