@@ -6,7 +6,7 @@
 //!
 //! `cargo bench -p onestop-server --bench load`; scale with LOAD_DEVICES, LOAD_BATCHES,
 //! LOAD_POLL_RATE, LOAD_POLL_SECS, LOAD_POLL_POOL, LOAD_STORES (e.g. `sqlite,postgres`).
-//! Figures and commands: docs/benchmarks-server.md.
+//! Figures and commands: docs/benchmarks.md, section "onestop-server (load)".
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -149,6 +149,8 @@ async fn ingest(s: &Running, ws: &[Window], batches: usize) -> Row {
                     )
                     .unwrap()
                     .to_string();
+                    // The timeline's hashes are bound to the case id (§3), so chain it anew.
+                    seal_timeline(&mut case);
                     op(&w.device, n + 1, op_kind::CASE_SNAPSHOT, &case)
                 })
                 .collect();
@@ -175,9 +177,25 @@ async fn ingest(s: &Running, ws: &[Window], batches: usize) -> Row {
                 let ok = match r {
                     Ok(r) if r.status().is_success() => {
                         let res: PushResponse = r.json().await.unwrap();
-                        res.results.iter().all(|r| r.outcome == OpOutcome::Applied)
+                        let bad = res.results.iter().find(|r| r.outcome != OpOutcome::Applied);
+                        if let (Some(bad), 0) = (bad, errors) {
+                            eprintln!("push not applied: {bad:?}");
+                        }
+                        bad.is_none()
                     }
-                    _ => false,
+                    // The first failure of each window says why, so a red run explains itself.
+                    Ok(r) => {
+                        if errors == 0 {
+                            eprintln!("push failed: {} {:?}", r.status(), r.text().await);
+                        }
+                        false
+                    }
+                    Err(e) => {
+                        if errors == 0 {
+                            eprintln!("push failed: {e}");
+                        }
+                        false
+                    }
                 };
                 lat.push(t.elapsed());
                 errors += usize::from(!ok);

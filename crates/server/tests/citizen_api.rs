@@ -133,3 +133,56 @@ async fn lookups_are_rate_limited_per_address() {
     assert!((1..=60).contains(&wait), "{wait}");
     assert!(r.text().await.unwrap().contains("查询过于频繁"));
 }
+
+/// Sends one lookup with these `X-Forwarded-For` lines; returns the status.
+async fn lookup_via(s: &Running, forwarded: &[&str]) -> StatusCode {
+    let mut req = s.http.get(format!("{}/q/x?id_tail=1234", s.url));
+    for f in forwarded {
+        req = req.header("x-forwarded-for", *f);
+    }
+    req.send().await.unwrap().status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_citizen_has_their_own_bucket() {
+    let mut config = test_config();
+    config.citizen_burst = 2;
+    config.citizen_rate_per_minute = 1;
+    config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    let s = start_sqlite_with(config).await;
+    // The test client is the proxy (127.0.0.1); the citizens are in X-Forwarded-For.
+    for _ in 0..2 {
+        assert_eq!(lookup_via(&s, &["203.0.113.1"]).await, StatusCode::OK);
+    }
+    assert_eq!(
+        lookup_via(&s, &["203.0.113.1"]).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another citizen behind the same proxy is not held back by the first one.
+    assert_eq!(lookup_via(&s, &["203.0.113.2"]).await, StatusCode::OK);
+    // Forging a left-most entry does not buy a fresh bucket: the proxy's own entry counts.
+    assert_eq!(
+        lookup_via(&s, &["198.51.100.77, 203.0.113.1"]).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        lookup_via(&s, &["198.51.100.77", "203.0.113.1"]).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the same list over two header lines"
+    );
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_x_forwarded_for_is_ignored() {
+    let mut config = test_config();
+    config.citizen_burst = 2;
+    config.citizen_rate_per_minute = 1;
+    let s = start_sqlite_with(config).await;
+    assert_eq!(lookup_via(&s, &["203.0.113.1"]).await, StatusCode::OK);
+    assert_eq!(lookup_via(&s, &["203.0.113.2"]).await, StatusCode::OK);
+    // A guesser cannot mint addresses: every request is keyed on the peer, 127.0.0.1.
+    assert_eq!(
+        lookup_via(&s, &["203.0.113.3"]).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

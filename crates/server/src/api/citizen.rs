@@ -1,4 +1,5 @@
-//! `GET /q/{number}`: the citizen status page (no sign-in; rate-limited per client IP).
+//! `GET /q/{number}`: the citizen status page (no sign-in; rate-limited per client IP, which is
+//! read from `X-Forwarded-For` only behind a configured trusted proxy).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -43,10 +44,12 @@ pub async fn lookup(
     Query(p): Query<LookupParams>,
     request: Request,
 ) -> Result<Response, AppError> {
-    let ip = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    // Behind a trusted reverse proxy the peer is the proxy; the citizen is in X-Forwarded-For.
+    let ip = citizen::client_ip(peer, request.headers(), &state.config.trusted_proxies);
     if let Err(wait) = state.citizen_limiter.check(ip) {
         let secs = wait.as_secs().max(1);
         let mut r = html(

@@ -86,6 +86,11 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE => (ErrorCode::PAYLOAD_TOO_LARGE, "请求内容过大"),
         StatusCode::NOT_FOUND => (ErrorCode::NOT_FOUND, "请求的地址不存在"),
         StatusCode::METHOD_NOT_ALLOWED => ("http.method_not_allowed", "不支持该请求方法"),
+        // Only the request decompression layer answers 415 in plain text (see `compression`).
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "http.unsupported_encoding",
+            "不支持该请求内容编码（仅支持 gzip）",
+        ),
         s if s.is_server_error() => (ErrorCode::INTERNAL, "服务器内部错误"),
         _ => (ErrorCode::BAD_REQUEST, "请求格式不正确"),
     };

@@ -1,11 +1,13 @@
 //! A JSON body extractor whose rejections are `{code, message, details}` with status 400 (bad
-//! JSON or wrong shape) or 415 (not JSON), so malformed input never reaches a handler.
+//! JSON or wrong shape) or 415 (not JSON), so malformed input never reaches a handler. A gzip body
+//! that inflates past the limit is 413 `http.decompressed_too_large` (see `compression`).
 
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use onestop_protocol::ApiError;
 use serde::de::DeserializeOwned;
 
+use super::compression::{too_large_once_inflated, CompressedBody};
 use super::AppError;
 
 pub struct Json<T>(pub T);
@@ -14,10 +16,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let compressed = req.extensions().get::<CompressedBody>().copied();
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Json(v)),
             Err(rejection) => {
                 let status = rejection.status();
+                // The limit is enforced on the inflated stream, so this is the zip-bomb case.
+                if let (StatusCode::PAYLOAD_TOO_LARGE, Some(marker)) = (status, compressed) {
+                    return Err(too_large_once_inflated(marker));
+                }
                 let (status, code, message) = match status {
                     StatusCode::PAYLOAD_TOO_LARGE => (
                         status,

@@ -6,6 +6,7 @@ mod cases;
 mod catalogue;
 mod changes;
 mod citizen;
+mod compression;
 mod enrol;
 mod error;
 mod etag;
@@ -15,6 +16,7 @@ mod json;
 mod meta;
 mod metrics;
 mod openapi;
+mod openapi_fixups;
 mod ops;
 mod supervision;
 mod uploads;
@@ -108,6 +110,13 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/cases/{case_id}/actions", post(cases::act))
         .route("/v1/supervision/overview", get(supervision::overview))
         .route("/q/{number}", get(citizen::lookup))
+        // Inside authentication (added later = outer), so signatures cover the wire bytes; not
+        // on the tus routes, whose chunks and checksums are raw bytes by definition.
+        .layer(compression::request_decompression())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            compression::mark_compressed,
+        ))
         .merge(uploads)
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(

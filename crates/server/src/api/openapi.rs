@@ -8,9 +8,12 @@ use onestop_protocol::{
 };
 use utoipa::OpenApi;
 
+use super::openapi_fixups::Fixups;
+
 /// The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&Fixups),
     info(
         title = "Onestop approval server",
         description = "一站通 政务服务审批服务器 API。终端请求的签名方式见 docs/protocol.md。"

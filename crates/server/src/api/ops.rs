@@ -11,7 +11,8 @@ use super::json::Json;
 use super::{AppError, AppState};
 use crate::ingest::{prepare, Context};
 
-/// Push a batch of ops. Each op gets its own result; only this answer counts as success.
+/// Push a batch of ops. Each op gets its own result; only this answer counts as success. The body
+/// may be sent with `Content-Encoding: gzip`; the signature then covers the compressed bytes.
 #[utoipa::path(
     post,
     path = "/v1/ops",
@@ -23,7 +24,8 @@ use crate::ingest::{prepare, Context};
         (status = 401, description = "Unsigned request or no session", body = ApiError),
         (status = 403, description = "An op names another device, or the role may not sync", body = ApiError),
         (status = 409, description = "A seq was stored before with different content", body = ApiError),
-        (status = 413, description = "Body too large", body = ApiError),
+        (status = 413, description = "Body too large, on the wire or once inflated", body = ApiError),
+        (status = 415, description = "Not JSON, or a Content-Encoding other than gzip", body = ApiError),
     )
 )]
 pub async fn push(

@@ -3,6 +3,7 @@
 //! applicant's ID number, and whether the voucher's signature holds. It answers an unknown number
 //! and a wrong ID tail alike, and compares the tail in constant time.
 
+mod client_ip;
 mod limiter;
 mod page;
 
@@ -12,6 +13,7 @@ use onestop_protocol::voucher_signature::{self, VOUCHER_PRINTED};
 use onestop_protocol::{CaseSnapshot, VoucherPrinted};
 use subtle::ConstantTimeEq;
 
+pub use client_ip::client_ip;
 pub use limiter::RateLimiter;
 pub use page::{form_page, not_found_page, rate_limited_page, status_page};
 

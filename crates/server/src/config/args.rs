@@ -54,6 +54,15 @@ pub struct ConfigArgs {
     /// Citizen page lookups allowed at once [default: 5].
     #[arg(long, global = true, env = "ONESTOP_CITIZEN_BURST")]
     pub citizen_burst: Option<u32>,
+    /// Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For is
+    /// believed for the citizen page's per-IP limit [default: none].
+    #[arg(
+        long,
+        global = true,
+        env = "ONESTOP_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Option<Vec<super::ProxyNet>>,
     /// Serve GET /metrics (true or false) [default: true].
     #[arg(long, global = true, env = "ONESTOP_METRICS")]
     pub metrics: Option<bool>,
@@ -77,6 +86,7 @@ impl ConfigArgs {
             upload_chunk_limit: self.upload_chunk_limit,
             citizen_rate_per_minute: self.citizen_rate_per_minute,
             citizen_burst: self.citizen_burst,
+            trusted_proxies: self.trusted_proxies.clone(),
             metrics: self.metrics,
         }
     }

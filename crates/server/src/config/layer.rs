@@ -46,6 +46,7 @@ pub struct ConfigLayer {
     pub upload_chunk_limit: Option<usize>,
     pub citizen_rate_per_minute: Option<u32>,
     pub citizen_burst: Option<u32>,
+    pub trusted_proxies: Option<Vec<super::ProxyNet>>,
     pub metrics: Option<bool>,
 }
 

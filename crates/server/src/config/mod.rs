@@ -4,11 +4,13 @@
 
 mod args;
 mod layer;
+mod trusted_proxies;
 
 use std::net::SocketAddr;
 
 pub use args::ConfigArgs;
 pub use layer::{ConfigError, ConfigLayer};
+pub use trusted_proxies::{canonical_ip, ProxyNet};
 
 use crate::auth::PasswordCost;
 
@@ -36,6 +38,9 @@ pub struct ServerConfig {
     /// Citizen page lookups allowed per client IP and minute, and the burst.
     pub citizen_rate_per_minute: u32,
     pub citizen_burst: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the citizen's address (empty: none, the
+    /// peer address is the client).
+    pub trusted_proxies: Vec<ProxyNet>,
     /// Whether `GET /metrics` answers (it is unauthenticated; see docs/protocol.md §11).
     pub metrics: bool,
 }
@@ -61,6 +66,7 @@ impl ServerConfig {
             upload_chunk_limit: Self::DEFAULT_UPLOAD_CHUNK_LIMIT,
             citizen_rate_per_minute: 10,
             citizen_burst: 5,
+            trusted_proxies: Vec::new(),
             metrics: true,
         }
     }
@@ -107,6 +113,7 @@ impl ServerConfig {
             &l.citizen_rate_per_minute,
         );
         set(&mut self.citizen_burst, &l.citizen_burst);
+        set(&mut self.trusted_proxies, &l.trusted_proxies);
         set(&mut self.metrics, &l.metrics);
     }
 
@@ -127,6 +134,7 @@ impl ServerConfig {
             upload_chunk_limit: Some(self.upload_chunk_limit),
             citizen_rate_per_minute: Some(self.citizen_rate_per_minute),
             citizen_burst: Some(self.citizen_burst),
+            trusted_proxies: Some(self.trusted_proxies.clone()),
             metrics: Some(self.metrics),
         }
     }

@@ -95,3 +95,39 @@ fn the_effective_configuration_round_trips_through_toml() {
     let back = ServerConfig::resolve(&layer(&text), &ConfigLayer::default()).unwrap();
     assert_eq!(back, c);
 }
+
+#[test]
+fn trusted_proxies_come_from_the_file_and_the_environment_wins() {
+    let file = layer("trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n");
+    let c = ServerConfig::resolve(&file, &ConfigLayer::default()).unwrap();
+    assert_eq!(
+        c.trusted_proxies,
+        ["127.0.0.1".parse().unwrap(), "10.0.0.0/8".parse().unwrap()]
+    );
+    // The variable, read by clap as for every key, replaces the file's list.
+    let cli = Cli::try_parse_from(["x", "--trusted-proxies", "fd00::/8,192.168.0.1"]).unwrap();
+    let c = ServerConfig::resolve(&file, &cli.config.layer()).unwrap();
+    assert_eq!(
+        c.trusted_proxies,
+        ["fd00::/8".parse().unwrap(), "192.168.0.1".parse().unwrap()]
+    );
+    let e = ConfigLayer::from_toml("trusted_proxies = [\"10.0.0.0/40\"]\n", Path::new("a.toml"))
+        .unwrap_err();
+    assert_eq!(e.code(), "config.bad_toml");
+    assert!(Cli::try_parse_from(["x", "--trusted-proxies", "proxy.local"]).is_err());
+    // The default trusts nobody.
+    assert!(ServerConfig::defaults().trusted_proxies.is_empty());
+}
+
+#[test]
+fn the_trusted_proxies_variable_is_read() {
+    // Only this test sets the variable, and only for the parse below.
+    std::env::set_var("ONESTOP_TRUSTED_PROXIES", "10.1.0.0/16,::1");
+    let cli = Cli::try_parse_from(["x"]);
+    std::env::remove_var("ONESTOP_TRUSTED_PROXIES");
+    let c = cli.unwrap().config.resolve().unwrap();
+    assert_eq!(
+        c.trusted_proxies,
+        ["10.1.0.0/16".parse().unwrap(), "::1".parse().unwrap()]
+    );
+}

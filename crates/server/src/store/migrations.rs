@@ -25,6 +25,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "0003_uploads",
         sql: include_str!("../../migrations/sqlite/0003_uploads.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_change_log_by_case",
+        sql: include_str!("../../migrations/sqlite/0004_change_log_by_case.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -42,5 +47,10 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 3,
         name: "0003_uploads",
         sql: include_str!("../../migrations/postgres/0003_uploads.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_change_log_by_case",
+        sql: include_str!("../../migrations/postgres/0004_change_log_by_case.sql"),
     },
 ];

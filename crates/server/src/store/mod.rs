@@ -165,6 +165,10 @@ pub trait Store: Send + Sync {
         to: chrono::NaiveDate,
     ) -> Result<Vec<StoredCase>, StoreError>;
 
+    /// The server's own actions on these cases: the payloads of their `case.status` change-log
+    /// entries (written with each action, in one transaction), oldest first.
+    async fn server_actions(&self, case_ids: &[String]) -> Result<Vec<ActionRow>, StoreError>;
+
     /// The case with this acceptance number (normalised, 21 characters).
     async fn case_by_number(&self, number: &str) -> Result<Option<StoredCase>, StoreError>;
 

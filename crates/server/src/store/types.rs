@@ -148,6 +148,14 @@ pub struct CaseUpdate {
     pub change_payload: serde_json::Value,
 }
 
+/// One action the server took on a case: the `case.status` change payload
+/// (`onestop_protocol::CaseStatusChanged`, with the domain events it recorded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionRow {
+    pub case_id: String,
+    pub payload: String,
+}
+
 /// Which cases an inbox lists: those of the county and department in one of the statuses.
 #[derive(Debug, Clone)]
 pub struct InboxQuery {

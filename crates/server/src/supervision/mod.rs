@@ -1,22 +1,20 @@
-//! 电子监察 (ARCHITECTURE.md §6, DOMAIN.md §6): the deadline card of every case and the
-//! process-rule violations of its timeline, computed by `onestop_domain::supervision`, and the
-//! counts a supervisor reads (收件, 受理, 办结, 按时办结率, 超期, 黄牌) per window, department and
-//! level. Nothing here decides a rule; it only counts what `domain` says.
+//! 电子监察 (ARCHITECTURE.md §6, DOMAIN.md §6): the deadline card of every case, the
+//! process-rule violations of its whole history (the window's timeline and the server's own
+//! steps), and the counts a supervisor reads (收件, 受理, 办结, 按时办结率, 超期, 黄牌) per window,
+//! department and level. Nothing here decides a rule; it only counts what `domain` says.
+
+mod process_rules;
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use onestop_domain::calendar::WorkCalendar;
-use onestop_domain::error::Coded;
-use onestop_domain::supervision::{case_deadline, check_events, DeadlineState, DeadlineStatus};
-use onestop_protocol::{
-    CaseSnapshot, FlaggedCase, SupervisionCounts, SupervisionGroup, SupervisionOverview,
-    ViolationEntry,
-};
+use onestop_domain::supervision::{case_deadline, DeadlineState, DeadlineStatus};
+use onestop_protocol::{FlaggedCase, SupervisionCounts, SupervisionGroup, SupervisionOverview};
 
 use crate::api::AppError;
 use crate::catalogue_cache::CatalogueCache;
-use crate::store::{Store, StoredCase};
+use crate::store::Store;
 use crate::workflow::{flow_of, item_terms};
 
 /// The period asked for.
@@ -57,29 +55,6 @@ fn groups(map: BTreeMap<String, (String, SupervisionCounts)>) -> Vec<Supervision
         .collect()
 }
 
-fn violations_of(case: &StoredCase) -> Vec<ViolationEntry> {
-    let Ok(snapshot) = serde_json::from_str::<CaseSnapshot>(&case.snapshot_json) else {
-        return Vec::new();
-    };
-    let events: Vec<_> = snapshot
-        .timeline
-        .iter()
-        .filter_map(|t| t.event.clone())
-        .collect();
-    check_events(&events)
-        .into_iter()
-        .map(|v| ViolationEntry {
-            case_id: case.case_id.clone(),
-            acceptance_number: case.acceptance_number.clone(),
-            window_id: case.window_id.clone(),
-            department: case.department.clone(),
-            code: v.code().to_string(),
-            rule: v.rule.label().to_string(),
-            message: v.message,
-        })
-        .collect()
-}
-
 /// The overview of a county's cases received in `[from, to]`.
 pub async fn overview(
     store: &dyn Store,
@@ -89,6 +64,8 @@ pub async fn overview(
     period: Period,
 ) -> Result<SupervisionOverview, AppError> {
     let cases = store.cases_received(county, period.from, period.to).await?;
+    let ids: Vec<String> = cases.iter().map(|c| c.case_id.clone()).collect();
+    let mut actions = process_rules::server_events(store.server_actions(&ids).await?);
     let windows: BTreeMap<String, (String, String)> = store
         .windows(county)
         .await?
@@ -156,7 +133,8 @@ pub async fn overview(
                 });
             }
         }
-        violations.extend(violations_of(case));
+        let server = actions.remove(&case.case_id).unwrap_or_default();
+        violations.extend(process_rules::violations_of(case, server));
     }
     Ok(SupervisionOverview {
         county_code: county.to_string(),

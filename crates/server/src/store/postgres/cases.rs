@@ -5,7 +5,7 @@ use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::Row;
 
 use crate::store::sqlite_ts as ts;
-use crate::store::{CaseUpdate, InboxQuery, InboxRow, PartRow, StoreError, StoredCase};
+use crate::store::{ActionRow, CaseUpdate, InboxQuery, InboxRow, PartRow, StoreError, StoredCase};
 
 const CASE_COLUMNS: &str = "case_id, acceptance_number, device_id, window_id, county_code,
     applicant_id, item_impl_code, department, status, flow, snapshot, due_on, due_provisional,
@@ -159,4 +159,25 @@ pub async fn inbox(c: &Client, q: &InboxQuery) -> Result<Vec<InboxRow>, StoreErr
             })
         })
         .collect()
+}
+
+/// The `case.status` change-log payloads of these cases, oldest first. Supervision reads
+/// committed history, not a sync cursor, so the `pg_snapshot_xmin` rule of §5.3 is not needed.
+pub async fn server_actions(c: &Client, ids: &[String]) -> Result<Vec<ActionRow>, StoreError> {
+    let st = c
+        .prepare_cached(
+            "SELECT case_id, payload FROM change_log
+              WHERE kind = $1 AND case_id = ANY($2::TEXT[]) ORDER BY seq",
+        )
+        .await?;
+    let rows = c
+        .query(&st, &[&onestop_protocol::change_kind::CASE_STATUS, &ids])
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| ActionRow {
+            case_id: r.get(0),
+            payload: r.get(1),
+        })
+        .collect())
 }

@@ -1,5 +1,8 @@
 mod auth;
 mod cases;
+mod ingest;
+mod ingest_columns;
+mod ingest_plan;
 mod sync;
 mod uploads;
 
@@ -11,8 +14,8 @@ use tokio_postgres::NoTls;
 
 use super::migrations::POSTGRES;
 use super::{
-    CaseUpdate, Device, EnrolFailure, InboxQuery, InboxRow, PreparedOp, SessionRow, Store,
-    StoreError, StoreKind, StoredCase, StoredCatalogue, UploadRow, UserRow, WindowRow,
+    ActionRow, CaseUpdate, Device, EnrolFailure, InboxQuery, InboxRow, PreparedOp, SessionRow,
+    Store, StoreError, StoreKind, StoredCase, StoredCatalogue, UploadRow, UserRow, WindowRow,
 };
 
 /// The regional store: PostgreSQL through a deadpool connection pool.
@@ -235,7 +238,7 @@ impl Store for PgStore {
         now: DateTime<Utc>,
     ) -> Result<PushResponse, StoreError> {
         let mut c = self.pool.get().await?;
-        sync::ingest(&mut c, device, ops, now).await
+        ingest::ingest(&mut c, device, ops, now).await
     }
 
     async fn changes(
@@ -280,6 +283,11 @@ impl Store for PgStore {
     ) -> Result<Vec<StoredCase>, StoreError> {
         let c = self.pool.get().await?;
         cases::cases_received(&c, county_code, from, to).await
+    }
+
+    async fn server_actions(&self, case_ids: &[String]) -> Result<Vec<ActionRow>, StoreError> {
+        let c = self.pool.get().await?;
+        cases::server_actions(&c, case_ids).await
     }
 
     async fn case_by_number(&self, number: &str) -> Result<Option<StoredCase>, StoreError> {

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{parse_day, ts};
-use crate::store::{CaseUpdate, InboxQuery, InboxRow, PartRow, StoreError, StoredCase};
+use crate::store::{ActionRow, CaseUpdate, InboxQuery, InboxRow, PartRow, StoreError, StoredCase};
 
 const CASE_COLUMNS: &str = "case_id, acceptance_number, device_id, window_id, county_code,
     applicant_id, item_impl_code, department, status, flow, snapshot, due_on, due_provisional,
@@ -160,4 +160,24 @@ pub fn inbox(c: &Connection, q: &InboxQuery) -> Result<Vec<InboxRow>, StoreError
         Ok(row)
     })
     .collect()
+}
+
+/// The `case.status` change-log payloads of these cases, oldest first (the ids travel as one JSON
+/// array, so a county's worth of cases is one statement).
+pub fn server_actions(c: &Connection, ids: &[String]) -> Result<Vec<ActionRow>, StoreError> {
+    let ids = serde_json::to_string(ids)?;
+    let mut st = c.prepare_cached(
+        "SELECT case_id, payload FROM change_log
+          WHERE kind = ?1 AND case_id IN (SELECT value FROM json_each(?2)) ORDER BY seq",
+    )?;
+    let rows = st.query_map(
+        params![onestop_protocol::change_kind::CASE_STATUS, ids],
+        |r| {
+            Ok(ActionRow {
+                case_id: r.get(0)?,
+                payload: r.get(1)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -13,8 +13,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::migrations::{Migration, SQLITE};
 use super::{
-    CaseUpdate, Device, EnrolFailure, InboxQuery, InboxRow, PreparedOp, SessionRow, Store,
-    StoreError, StoreKind, StoredCase, StoredCatalogue, UploadRow, UserRow, WindowRow,
+    ActionRow, CaseUpdate, Device, EnrolFailure, InboxQuery, InboxRow, PreparedOp, SessionRow,
+    Store, StoreError, StoreKind, StoredCase, StoredCatalogue, UploadRow, UserRow, WindowRow,
 };
 
 /// The zero-configuration store: one SQLite file in WAL mode.
@@ -300,6 +300,12 @@ impl Store for SqliteStore {
     ) -> Result<Vec<StoredCase>, StoreError> {
         let county = county_code.to_string();
         self.with_conn(move |c| cases::cases_received(c, &county, from, to))
+            .await
+    }
+
+    async fn server_actions(&self, case_ids: &[String]) -> Result<Vec<ActionRow>, StoreError> {
+        let ids = case_ids.to_vec();
+        self.with_conn(move |c| cases::server_actions(c, &ids))
             .await
     }
 
