@@ -56,7 +56,12 @@ pub struct Session {
 fn role_name(role: &Role) -> String {
     match serde_json::to_value(role) {
         Ok(serde_json::Value::String(s)) => s,
-        Ok(serde_json::Value::Object(map)) => map.keys().next().cloned().unwrap_or_default(),
+        // Role is tagged: `{"role": "approver", "steps": [...]}`.
+        Ok(serde_json::Value::Object(map)) => map
+            .get("role")
+            .and_then(|r| r.as_str())
+            .unwrap_or_default()
+            .to_owned(),
         _ => String::new(),
     }
 }

@@ -207,9 +207,16 @@ async fn offline_cases_drain_approval_returns_and_a_poisoned_op_waits_for_the_cl
             .unwrap();
         assert_eq!(n, 1);
     }
-    // Long enough for the connection monitor (200 ms probes) to see the server gone, so its
-    // return triggers a round instead of the window waiting out its backoff.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // The connection monitor (200 ms probes) sees the server gone, so its return triggers a
+    // round instead of the window waiting out its backoff.
+    let mut connection = desk.subscribe_connection();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        connection.wait_for(|s| s.state == onestop_desk::ConnectionState::Offline),
+    )
+    .await
+    .expect("the monitor saw the outage")
+    .expect("monitor alive");
     server.restart().await;
     wait_for(
         "the good case to pass the bad one",
