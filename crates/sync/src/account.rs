@@ -5,6 +5,7 @@ use onestop_protocol::{ApiError, EnrollRequest, EnrollResponse, LoginRequest, Lo
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::compress::WireBody;
 use crate::transport::RequestSigner;
 use crate::{ServerClient, SyncError};
 
@@ -44,7 +45,7 @@ impl ServerClient {
     ) -> Result<Answered<T>, SyncError> {
         let bytes = serde_json::to_vec(body).map_err(|_| SyncError::BadResponse { status: 0 })?;
         let (answer, seen) = self
-            .exchange(reqwest::Method::POST, path, bytes, signer)
+            .exchange(reqwest::Method::POST, path, WireBody::plain(bytes), signer)
             .await;
         let (status, _, body) = answer?;
         let offset = seen.clock_offset_secs;

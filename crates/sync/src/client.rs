@@ -1,16 +1,25 @@
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use onestop_protocol::{ApiError, Health, Meta};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
+use crate::compress::GzipPolicy;
 use crate::SyncError;
+
+/// The slowest uplink a window is expected to have, bytes per second (256 kbit/s).
+pub const MIN_UPLOAD_RATE: u64 = 32 * 1024;
 
 /// A typed HTTP client for one `onestop-server`.
 #[derive(Debug, Clone)]
 pub struct ServerClient {
     base: Url,
     http: reqwest::Client,
+    /// Whether pushes are gzipped; shared by clones (see `compress.rs`).
+    gzip: Arc<GzipPolicy>,
+    /// The per-request timeout the client was built with.
+    timeout: Duration,
 }
 
 /// The outcome of one health probe: what answered and how fast.
@@ -39,7 +48,35 @@ impl ServerClient {
             .user_agent(concat!("onestop-desk/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| SyncError::Unreachable(e.to_string()))?;
-        Ok(Self { base, http })
+        Ok(Self {
+            base,
+            http,
+            gzip: Arc::new(GzipPolicy::from_env()),
+            timeout,
+        })
+    }
+
+    /// Whether push bodies over [`crate::compress::GZIP_MIN_BYTES`] are sent gzipped. On by
+    /// default; `ONESTOP_SYNC_GZIP=0` turns it off, and so does a server that refuses it.
+    pub fn request_compression(&self) -> bool {
+        self.gzip.enabled()
+    }
+
+    /// Turns request compression on or off for this client and its clones.
+    pub fn set_request_compression(&self, on: bool) {
+        self.gzip.set(on);
+    }
+
+    /// The per-request timeout for a request that sends `body_bytes`: the client's timeout plus
+    /// the time the body needs at [`MIN_UPLOAD_RATE`]. A 4 MiB chunk on a slow township uplink
+    /// (1 Mbit/s: 34 s) must not be cut by a timeout meant for small JSON requests, or the
+    /// upload would be resent from the same offset for ever.
+    pub(crate) fn timeout_for(&self, body_bytes: u64) -> Duration {
+        self.timeout + Duration::from_secs(body_bytes / MIN_UPLOAD_RATE)
+    }
+
+    pub(crate) fn gzip_policy(&self) -> &GzipPolicy {
+        &self.gzip
     }
 
     pub fn base_url(&self) -> &str {
@@ -118,4 +155,20 @@ fn describe(err: &reqwest::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chunk_gets_the_time_it_needs_on_the_slowest_uplink() {
+        let client = ServerClient::new("http://127.0.0.1:1", Duration::from_secs(2)).unwrap();
+        assert_eq!(client.timeout_for(0), Duration::from_secs(2));
+        // 4 MiB at 32 KiB/s is 128 s; the JSON request timeout alone would cut it every time.
+        assert_eq!(
+            client.timeout_for(4 * 1024 * 1024),
+            Duration::from_secs(2 + 128)
+        );
+    }
 }

@@ -15,7 +15,8 @@ use tokio::task::JoinHandle;
 
 use crate::backoff::retry_delay;
 use crate::clock::is_skewed;
-use crate::round::{run_round_with, RoundEnd, RoundParts};
+use crate::reconnect::{server_back, DEFAULT_RECONNECT_PROBE};
+use crate::round::{run_round_remembering, RoundEnd, RoundMemory, RoundParts};
 use crate::status::SyncStatus;
 
 /// Re-authenticates after a 401 (a new session for the clerk); true when it worked.
@@ -37,6 +38,19 @@ impl Default for EngineConfig {
     }
 }
 
+/// Knobs beyond [`EngineConfig`], kept apart so `EngineConfig { idle_poll }` literals still
+/// compile.
+#[derive(Debug, Clone, Default)]
+pub struct EngineTuning {
+    /// While the server is unreachable, probe `/healthz` this often (±50 %) and run a round as
+    /// soon as it answers, instead of waiting out the backoff. `None`: the idle poll interval,
+    /// at most 5 s.
+    pub reconnect_probe: Option<Duration>,
+    /// A fixed draw in `[0, 1)` for the backoff's jitter instead of a random one, so a test can
+    /// know how long the engine will wait.
+    pub backoff_jitter: Option<f64>,
+}
+
 /// A running engine. Dropping it stops the background task.
 pub struct SyncEngine {
     trigger: Arc<Notify>,
@@ -47,9 +61,19 @@ pub struct SyncEngine {
 impl SyncEngine {
     /// Starts the engine on the current tokio runtime; the first round runs at once.
     pub fn spawn(parts: RoundParts, config: EngineConfig, reauth: Arc<dyn Reauthenticate>) -> Self {
+        Self::spawn_tuned(parts, config, EngineTuning::default(), reauth)
+    }
+
+    /// Like [`SyncEngine::spawn`], with [`EngineTuning`].
+    pub fn spawn_tuned(
+        parts: RoundParts,
+        config: EngineConfig,
+        tuning: EngineTuning,
+        reauth: Arc<dyn Reauthenticate>,
+    ) -> Self {
         let trigger = Arc::new(Notify::new());
         let (tx, status) = watch::channel(SyncStatus::default());
-        let task = tokio::spawn(run(parts, config, reauth, Arc::clone(&trigger), tx));
+        let task = tokio::spawn(run(parts, config, tuning, reauth, Arc::clone(&trigger), tx));
         Self {
             trigger,
             status,
@@ -76,17 +100,28 @@ impl Drop for SyncEngine {
 async fn run(
     parts: RoundParts,
     config: EngineConfig,
+    tuning: EngineTuning,
     reauth: Arc<dyn Reauthenticate>,
     trigger: Arc<Notify>,
     tx: watch::Sender<SyncStatus>,
 ) {
     let mut failures: u32 = 0;
-    let mut jitter = SplitMix::seeded();
+    let mut jitter = Jitter {
+        rng: SplitMix::seeded(),
+        fixed: tuning.backoff_jitter,
+    };
+    let probe_every = tuning
+        .reconnect_probe
+        .unwrap_or_else(|| config.idle_poll.min(DEFAULT_RECONNECT_PROBE));
+    // Whether the last wait was cut short by the reconnect probe (see below).
+    let mut woken_by_probe = false;
+    let mut memory = RoundMemory::default();
     loop {
         refresh_queue(&parts, &tx).await;
         tx.send_modify(|s| s.running = true);
         let progress = |p| tx.send_modify(|s| s.upload = p);
-        let end = run_round_with(&parts, || reauth.reauthenticate(), &progress).await;
+        let end =
+            run_round_remembering(&parts, &mut memory, || reauth.reauthenticate(), &progress).await;
         let after = settle(end, &mut failures, &mut jitter, &config);
         let next = Utc::now() + chrono::Duration::from_std(after.wait).unwrap_or_default();
         tx.send_modify(|s| {
@@ -109,9 +144,22 @@ async fn run(
             s.next_attempt_at = Some(next);
         });
         refresh_queue(&parts, &tx).await;
+        // The server could not be reached: the backoff may be long, and a short outage can end
+        // without the window's connection monitor ever noticing it, so nothing would fire "on
+        // reconnect". Watch for the server's return here. When a round the probe started fails
+        // the same way (health answers, sync requests do not get through), the probe must see
+        // the server gone before it may cut a wait short again, so the backoff still holds.
+        let unreachable = after.online == Some(false);
+        let must_see_down_first = woken_by_probe;
+        woken_by_probe = false;
+        let probe_pause = probe_every.mul_f64(0.5 + jitter.rng.unit());
         tokio::select! {
             _ = tokio::time::sleep(after.wait) => {}
             _ = trigger.notified() => {}
+            _ = server_back(&parts.client, probe_pause, must_see_down_first), if unreachable => {
+                tracing::info!("server answers again; syncing without waiting out the backoff");
+                woken_by_probe = true;
+            }
         }
     }
 }
@@ -126,12 +174,7 @@ struct After {
     clock_offset_secs: Option<i64>,
 }
 
-fn settle(
-    end: RoundEnd,
-    failures: &mut u32,
-    jitter: &mut SplitMix,
-    config: &EngineConfig,
-) -> After {
+fn settle(end: RoundEnd, failures: &mut u32, jitter: &mut Jitter, config: &EngineConfig) -> After {
     let mut backoff = |retry_after| {
         *failures = failures.saturating_add(1);
         retry_delay(*failures, retry_after, jitter.unit())
@@ -207,6 +250,18 @@ async fn refresh_queue(parts: &RoundParts, tx: &watch::Sender<SyncStatus>) {
             s.queued_ops = stats.ops;
             s.queued_bytes = stats.bytes;
         });
+    }
+}
+
+/// The backoff's draw: random, or pinned by [`EngineTuning::backoff_jitter`].
+struct Jitter {
+    rng: SplitMix,
+    fixed: Option<f64>,
+}
+
+impl Jitter {
+    fn unit(&mut self) -> f64 {
+        self.fixed.unwrap_or_else(|| self.rng.unit())
     }
 }
 

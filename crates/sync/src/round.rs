@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use onestop_protocol::{OpOutcome, OpResult, MAX_OPS_PER_PUSH};
 
-use crate::catalogue::{refresh, CatalogueDone, CatalogueStop};
+use crate::catalogue::{refresh, CatalogueDone, CatalogueStop, RefusedEdition};
 use crate::ports::{CataloguePort, ChangesPort, OutboxPort, PortError, UploadPort};
 use crate::round_uploads::{send_uploads, ProgressSink, UploadsDone, UploadsStop};
 use crate::transport::{PullAnswer, PushAnswer, RequestSigner};
@@ -62,6 +62,13 @@ pub struct RoundParts {
     pub catalogue: Option<Arc<dyn CataloguePort>>,
 }
 
+/// What one round leaves for the next (the engine keeps one for as long as it runs).
+#[derive(Debug, Default)]
+pub struct RoundMemory {
+    /// The server's catalogue edition this window refused, so it is not downloaded every round.
+    refused_catalogue: Option<RefusedEdition>,
+}
+
 pub(crate) async fn blocking<T, F>(f: F) -> Result<T, PortError>
 where
     T: Send + 'static,
@@ -84,6 +91,20 @@ where
 /// Like [`run_round`], telling `on_progress` about the file on its way up.
 pub async fn run_round_with<F, Fut>(
     parts: &RoundParts,
+    reauth: F,
+    on_progress: &ProgressSink<'_>,
+) -> RoundEnd
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    run_round_remembering(parts, &mut RoundMemory::default(), reauth, on_progress).await
+}
+
+/// Like [`run_round_with`], carrying `memory` from one round to the next.
+pub async fn run_round_remembering<F, Fut>(
+    parts: &RoundParts,
+    memory: &mut RoundMemory,
     mut reauth: F,
     on_progress: &ProgressSink<'_>,
 ) -> RoundEnd
@@ -241,7 +262,7 @@ where
     }
     // Then the catalogue: 304 when the window's edition is current.
     if let Some(port) = &parts.catalogue {
-        match refresh(&parts.client, port).await {
+        match refresh(&parts.client, port, &mut memory.refused_catalogue).await {
             Ok(done) => report.catalogue = done,
             Err(CatalogueStop::Later { error, retry_after }) => {
                 return RoundEnd::Failed {

@@ -3,12 +3,13 @@
 
 use std::time::{Duration, SystemTime};
 
-use onestop_protocol::{ApiError, ChangesPage, Op, PushRequest, PushResponse};
-use reqwest::header::{HeaderMap, CONTENT_TYPE, DATE, RETRY_AFTER};
+use onestop_protocol::{ApiError, ChangesPage, Op, PushResponse};
+use reqwest::header::{HeaderMap, CONTENT_ENCODING, CONTENT_TYPE, DATE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
 use crate::backoff::parse_retry_after;
 use crate::clock::clock_offset_secs;
+use crate::compress::{encode, refused_encoding, WireBody};
 use crate::{ServerClient, SyncError};
 
 /// Authenticates a request: the device signature and the clerk's session. Implemented by desk,
@@ -60,25 +61,32 @@ pub struct Seen {
 impl ServerClient {
     /// Sends one signed request and reads the whole answer. The error side is the network's
     /// (no answer, or the answer cut off); the `Seen` carries the server's clock when it answered.
+    /// The signature covers `body.bytes` as they go on the wire (compressed, if they are).
     pub(crate) async fn exchange(
         &self,
         method: Method,
         path: &str,
-        body: Vec<u8>,
+        body: WireBody,
         signer: Option<&dyn RequestSigner>,
     ) -> (Result<(StatusCode, HeaderMap, Vec<u8>), SyncError>, Seen) {
         let sent = SystemTime::now();
-        let mut request = self.http().request(method.clone(), self.url(path));
-        if !body.is_empty() {
+        let mut request = self
+            .http()
+            .request(method.clone(), self.url(path))
+            .timeout(self.timeout_for(body.bytes.len() as u64));
+        if !body.bytes.is_empty() {
             request = request.header(CONTENT_TYPE, "application/json");
         }
+        if body.gzip {
+            request = request.header(CONTENT_ENCODING, "gzip");
+        }
         for (k, v) in signer
-            .map(|s| s.headers(method.as_str(), path, &body))
+            .map(|s| s.headers(method.as_str(), path, &body.bytes))
             .unwrap_or_default()
         {
             request = request.header(k, v);
         }
-        let response = match request.body(body).send().await {
+        let response = match request.body(body.bytes).send().await {
             Ok(r) => r,
             Err(e) => return (Err(SyncError::Unreachable(e.to_string())), Seen::default()),
         };
@@ -94,9 +102,9 @@ impl ServerClient {
         }
     }
 
-    /// `POST /v1/ops`.
+    /// `POST /v1/ops`, gzipped when that pays (see `compress.rs`).
     pub async fn push_ops(&self, ops: &[Op], signer: &dyn RequestSigner) -> (PushAnswer, Seen) {
-        let body = match serde_json::to_vec(&PushRequest { ops: ops.to_vec() }) {
+        let json = match serde_json::to_vec(&PushBody { ops }) {
             Ok(b) => b,
             Err(e) => {
                 tracing::error!(detail = %e, "could not encode a push");
@@ -104,6 +112,23 @@ impl ServerClient {
                 return (later(error, None), Seen::default());
             }
         };
+        let wire = encode(&json, self.gzip_policy());
+        let gzipped = wire.gzip;
+        let (answer, seen) = self.push_body(wire, signer).await;
+        match answer {
+            PushAnswer::Refused { status, error }
+                if gzipped && refused_encoding(status, &error.code) =>
+            {
+                // This server does not take gzip: say so once, and send plain from now on.
+                tracing::warn!(status, code = %error.code, "server refused a gzip push; sending uncompressed");
+                self.set_request_compression(false);
+                self.push_body(WireBody::plain(json), signer).await
+            }
+            answer => (answer, seen),
+        }
+    }
+
+    async fn push_body(&self, body: WireBody, signer: &dyn RequestSigner) -> (PushAnswer, Seen) {
         let (answer, seen) = self
             .exchange(Method::POST, "/v1/ops", body, Some(signer))
             .await;
@@ -135,7 +160,12 @@ impl ServerClient {
     ) -> (PullAnswer, Seen) {
         let path = format!("/v1/changes?after={after}&limit={limit}");
         let (answer, seen) = self
-            .exchange(Method::GET, &path, Vec::new(), Some(signer))
+            .exchange(
+                Method::GET,
+                &path,
+                WireBody::plain(Vec::new()),
+                Some(signer),
+            )
             .await;
         let later = |error, retry_after| PullAnswer::Later { error, retry_after };
         let (status, headers, bytes) = match answer {
@@ -157,6 +187,12 @@ impl ServerClient {
         };
         (answer, seen)
     }
+}
+
+/// `PushRequest` by reference: the same JSON without deep-copying 100 payloads to write it.
+#[derive(serde::Serialize)]
+struct PushBody<'a> {
+    ops: &'a [Op],
 }
 
 fn later(error: SyncError, retry_after: Option<Duration>) -> PushAnswer {
@@ -219,5 +255,32 @@ fn seen(headers: &HeaderMap, sent: SystemTime, received: SystemTime) -> Seen {
             .get(DATE)
             .and_then(|v| v.to_str().ok())
             .and_then(|d| clock_offset_secs(d, sent, received)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use onestop_protocol::{op_kind, Op, PushRequest};
+
+    use super::PushBody;
+
+    #[test]
+    fn the_borrowed_body_is_the_protocols_push_request() {
+        let ops: Vec<Op> = (1..=3)
+            .map(|seq| {
+                Op::new(
+                    "dev-1",
+                    seq,
+                    format!("op-{seq}"),
+                    op_kind::CASE_SNAPSHOT,
+                    serde_json::json!({"n": seq, "名": "王芳"}),
+                )
+            })
+            .collect();
+        let borrowed = serde_json::to_vec(&PushBody { ops: &ops }).unwrap();
+        let owned = serde_json::to_vec(&PushRequest { ops: ops.clone() }).unwrap();
+        assert_eq!(borrowed, owned);
+        let back: PushRequest = serde_json::from_slice(&borrowed).unwrap();
+        assert_eq!(back.ops, ops);
     }
 }

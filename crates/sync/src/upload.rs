@@ -137,7 +137,8 @@ pub async fn upload(
             .header(h::TUS_RESUMABLE, TUS_VERSION)
             .header(CONTENT_TYPE, h::OFFSET_OCTET_STREAM)
             .header(h::UPLOAD_OFFSET, offset)
-            .header(h::UPLOAD_CHECKSUM, format!("sha256 {digest}"));
+            .header(h::UPLOAD_CHECKSUM, format!("sha256 {digest}"))
+            .timeout(client.timeout_for(len as u64));
         for (k, v) in signer.headers("PATCH", &location, chunk) {
             request = request.header(k, v);
         }

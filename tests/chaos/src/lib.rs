@@ -7,7 +7,12 @@
 //! - `latency`: every chunk waits this long before it is forwarded;
 //! - `blackhole`: connections are accepted and read, but nothing is forwarded or answered;
 //! - `lose_reply_probability`: the request reaches the server, which commits, and the reply is
-//!   thrown away before the client sees it.
+//!   thrown away before the client sees it;
+//! - `cut_up_at`: the connection that carries the proxy's N-th upstream byte is cut right there
+//!   (once), for a cut at an exact point of an upload.
+//!
+//! The proxy also counts the bytes it forwards each way, so benchmarks can measure what really
+//! crossed the wire.
 
 mod rng;
 
@@ -32,6 +37,9 @@ pub struct Faults {
     pub latency: Duration,
     pub blackhole: bool,
     pub lose_reply_probability: f64,
+    /// Cut the connection that carries upstream byte number N (counted in `Stats::bytes_up`
+    /// since the proxy started), after forwarding exactly up to it.
+    pub cut_up_at: Option<u64>,
 }
 
 impl Faults {
@@ -47,6 +55,37 @@ pub struct Stats {
     pub cuts: AtomicU64,
     pub lost_replies: AtomicU64,
     pub blackholed: AtomicU64,
+    /// Bytes forwarded client → server and server → client.
+    pub bytes_up: AtomicU64,
+    pub bytes_down: AtomicU64,
+}
+
+impl Stats {
+    /// Counts up to `n` upstream bytes; with `cut_at`, stops exactly there and says so.
+    fn take_up(&self, n: usize, cut_at: Option<u64>) -> (usize, bool) {
+        let Some(limit) = cut_at else {
+            self.bytes_up.fetch_add(n as u64, Ordering::Relaxed);
+            return (n, false);
+        };
+        let mut now = self.bytes_up.load(Ordering::Relaxed);
+        loop {
+            // Past the mark already: the cut has happened (or was set too late), let it flow.
+            let allowed = if now >= limit {
+                n as u64
+            } else {
+                (limit - now).min(n as u64)
+            };
+            match self.bytes_up.compare_exchange_weak(
+                now,
+                now + allowed,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return (allowed as usize, now < limit && now + allowed == limit),
+                Err(actual) => now = actual,
+            }
+        }
+    }
 }
 
 pub struct ChaosProxy {
@@ -188,10 +227,12 @@ async fn serve(
                     tokio::time::sleep(delay).await;
                 }
                 let n = take_budget(&budget, n);
+                let cut_at = faults.borrow().cut_up_at;
+                let (n, mark_reached) = stats.take_up(n, cut_at);
                 if sw.write_all(&buf[..n]).await.is_err() {
                     break;
                 }
-                if is_spent(&budget) {
+                if is_spent(&budget) || mark_reached {
                     stats.cuts.fetch_add(1, Ordering::Relaxed);
                     cut.notify_waiters();
                     break;
@@ -221,6 +262,7 @@ async fn serve(
                     tokio::time::sleep(delay).await;
                 }
                 let n = take_budget(&budget, n);
+                stats.bytes_down.fetch_add(n as u64, Ordering::Relaxed);
                 if cw.write_all(&buf[..n]).await.is_err() {
                     break;
                 }

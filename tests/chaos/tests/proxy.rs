@@ -122,3 +122,32 @@ async fn the_same_seed_draws_the_same_fates() {
     }
     assert_eq!(outcomes[0], outcomes[1]);
 }
+
+#[tokio::test]
+async fn bytes_are_counted_each_way() {
+    let (up, _) = echo_server(30_000).await;
+    let proxy = ChaosProxy::start(up, 5).await.unwrap();
+    let data = payload(30_000);
+    assert_eq!(exchange(&proxy, &data).await, data);
+    assert_eq!(proxy.stats().bytes_up.load(Ordering::Relaxed), 30_000);
+    assert_eq!(proxy.stats().bytes_down.load(Ordering::Relaxed), 30_000);
+}
+
+#[tokio::test]
+async fn a_cut_at_an_exact_upstream_byte_happens_there_and_only_once() {
+    let (up, received) = echo_server(40_000).await;
+    let proxy = ChaosProxy::start(up, 6).await.unwrap();
+    // Upstream bytes are counted across connections: the second one carries byte 52,345.
+    proxy.set(Faults {
+        cut_up_at: Some(52_345),
+        ..Faults::none()
+    });
+    let data = payload(40_000);
+    assert_eq!(exchange(&proxy, &data).await, data);
+    assert!(exchange(&proxy, &data).await.len() < 40_000);
+    assert_eq!(exchange(&proxy, &data).await, data, "the cut happens once");
+    let mut got = received.lock().unwrap().clone();
+    got.sort_unstable();
+    assert_eq!(got, vec![12_345, 40_000, 40_000]);
+    assert_eq!(proxy.stats().cuts.load(Ordering::Relaxed), 1);
+}

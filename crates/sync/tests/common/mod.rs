@@ -3,11 +3,14 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::io::Read;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -118,11 +121,23 @@ impl ChangesPort for MemChanges {
     }
 }
 
+/// Signs nothing but the body: `x-body-sha256` is the hex sha256 of the bytes the signer was
+/// given, which the test server compares with the bytes that arrived (as the real signature's
+/// body hash is compared).
 pub struct NoAuth;
 impl RequestSigner for NoAuth {
-    fn headers(&self, _: &str, _: &str, _: &[u8]) -> Vec<(String, String)> {
-        vec![]
+    fn headers(&self, _: &str, _: &str, body: &[u8]) -> Vec<(String, String)> {
+        vec![("x-body-sha256".into(), sha256_hex(body))]
     }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex_lower(&sha2::Sha256::digest(bytes))
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The test server's behaviour knobs and memory.
@@ -134,12 +149,50 @@ pub struct Srv {
     pub gone_once: bool,
     pub stored: BTreeMap<u64, String>,
     pub changes: u64,
+    /// Answer gzip bodies as a server from before request compression does: 400 `http.bad_json`.
+    pub no_gzip: bool,
+    /// Pushes that arrived gzipped and plain, and the bytes of their bodies as they arrived.
+    pub gzip_pushes: u32,
+    pub plain_pushes: u32,
+    pub wire_bytes: u64,
+    /// Pushes whose `x-body-sha256` did not match the bytes that arrived.
+    pub unsigned_bodies: u32,
 }
 
 pub type Shared = Arc<Mutex<Srv>>;
 
-async fn ops(State(s): State<Shared>, Json(req): Json<PushRequest>) -> Response {
+async fn ops(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let mut s = s.lock().unwrap();
+    let signed = headers
+        .get("x-body-sha256")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if signed != sha256_hex(&body) {
+        s.unsigned_bodies += 1;
+    }
+    s.wire_bytes += body.len() as u64;
+    let gzip = headers
+        .get("content-encoding")
+        .is_some_and(|v| v.as_bytes() == b"gzip");
+    let json = if gzip {
+        s.gzip_pushes += 1;
+        if s.no_gzip {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(ApiError::new("http.bad_json", "请求内容不是有效的 JSON")),
+            )
+                .into_response();
+        }
+        let mut inflated = Vec::new();
+        flate2::read::GzDecoder::new(&body[..])
+            .read_to_end(&mut inflated)
+            .unwrap();
+        inflated
+    } else {
+        s.plain_pushes += 1;
+        body.to_vec()
+    };
+    let req: PushRequest = serde_json::from_slice(&json).unwrap();
     if s.fail_first_pushes > 0 {
         s.fail_first_pushes -= 1;
         return (
@@ -217,19 +270,80 @@ async fn changes(State(s): State<Shared>, Query(q): Query<After>) -> Response {
     Json(page).into_response()
 }
 
-pub async fn start(srv: Srv) -> (Shared, ServerClient) {
-    let shared = Arc::new(Mutex::new(srv));
-    let app = Router::new()
-        .route("/v1/ops", post(ops))
-        .route("/v1/changes", get(changes))
-        .with_state(Arc::clone(&shared));
+/// A test server on a loopback port that can go down and come back on the same port.
+pub struct Running {
+    pub shared: Shared,
+    pub addr: SocketAddr,
+    stop: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    )>,
+}
+
+impl Running {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The port closes and open connections end, as when the server goes down.
+    pub async fn stop(&mut self) {
+        if let Some((tx, task)) = self.stop.take() {
+            let _ = tx.send(());
+            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        }
+    }
+
+    /// Back on the same port, with the same memory.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
+        self.serve(listener);
+    }
+
+    fn serve(&mut self, listener: tokio::net::TcpListener) {
+        let app = Router::new()
+            .route("/healthz", get(healthz))
+            .route("/v1/ops", post(ops))
+            .route("/v1/changes", get(changes))
+            .with_state(Arc::clone(&self.shared));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    // Only an explicit stop ends the server; a dropped handle leaves it running.
+                    if rx.await.is_err() {
+                        std::future::pending::<()>().await;
+                    }
+                })
+                .await
+                .unwrap()
+        });
+        self.stop = Some((tx, task));
+    }
+}
+
+async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        version: "test".into(),
+    })
+}
+
+pub async fn serve(srv: Srv) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (
-        shared,
-        ServerClient::new(&url, Duration::from_secs(5)).unwrap(),
-    )
+    let mut running = Running {
+        shared: Arc::new(Mutex::new(srv)),
+        addr: listener.local_addr().unwrap(),
+        stop: None,
+    };
+    running.serve(listener);
+    running
+}
+
+pub async fn start(srv: Srv) -> (Shared, ServerClient) {
+    let running = serve(srv).await;
+    let client = ServerClient::new(&running.url(), Duration::from_secs(5)).unwrap();
+    (running.shared, client)
 }
 
 pub fn parts(client: ServerClient, outbox: Arc<MemOutbox>, changes: Arc<MemChanges>) -> RoundParts {
