@@ -97,6 +97,44 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
+/// CPU seconds used so far by this process (clients and server, all threads) and by the local
+/// PostgreSQL processes (live backends plus those already reaped by the postmaster), from
+/// `/proc`. Wall time on a shared 2-core machine swings with other load; CPU per op does not.
+/// The PostgreSQL figure counts every local `postgres` process, so another client of the same
+/// cluster would add to it.
+fn cpu_secs() -> (f64, f64) {
+    // utime + stime (+ cutime + cstime when `children`), in clock ticks of 1/100 s on Linux.
+    fn ticks(stat: &str, children: bool) -> Option<u64> {
+        let rest = &stat[stat.rfind(')')? + 2..];
+        let f: Vec<&str> = rest.split(' ').collect();
+        let n = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        // Fields 14–17 of stat(5), counted from field 3 (state) at index 0.
+        Some(n(11) + n(12) + if children { n(13) + n(14) } else { 0 })
+    }
+    let own = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| ticks(&s, false))
+        .unwrap_or(0);
+    let mut pg = 0;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        if !stat.contains("(postgres)") {
+            continue;
+        }
+        // The postmaster (its parent is not a postgres) also carries its reaped backends.
+        let ppid_is_pg = stat
+            .rsplit(')')
+            .next()
+            .and_then(|r| r.split(' ').nth(2))
+            .and_then(|ppid| std::fs::read_to_string(format!("/proc/{ppid}/stat")).ok())
+            .is_some_and(|p| p.contains("(postgres)"));
+        pg += ticks(&stat, !ppid_is_pg).unwrap_or(0);
+    }
+    (own as f64 / 100.0, pg as f64 / 100.0)
+}
+
 struct Row {
     store: &'static str,
     phase: String,
@@ -106,6 +144,8 @@ struct Row {
     p50: f64,
     p99: f64,
     errors: usize,
+    /// CPU ms per op (ingest) or per request (poll): this process, then the local PostgreSQL.
+    cpu: (f64, f64),
 }
 
 /// (a) Every window pushes its batches back to back, all windows at once.
@@ -158,6 +198,7 @@ async fn ingest(s: &Running, ws: &[Window], batches: usize) -> Row {
         }
         plans.push(bodies);
     }
+    let cpu_before = cpu_secs();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (w, bodies) in ws.iter().zip(plans) {
@@ -211,6 +252,7 @@ async fn ingest(s: &Running, ws: &[Window], batches: usize) -> Row {
         errors += e;
     }
     let wall = started.elapsed();
+    let cpu_after = cpu_secs();
     lat.sort();
     let ops = ws.len() * batches * 100;
     Row {
@@ -222,7 +264,17 @@ async fn ingest(s: &Running, ws: &[Window], batches: usize) -> Row {
         p50: percentile(&lat, 0.5),
         p99: percentile(&lat, 0.99),
         errors,
+        cpu: per_unit(cpu_before, cpu_after, ops),
     }
+}
+
+/// CPU ms per op or request between two [`cpu_secs`] readings.
+fn per_unit(before: (f64, f64), after: (f64, f64), n: usize) -> (f64, f64) {
+    let n = n.max(1) as f64;
+    (
+        (after.0 - before.0) * 1000.0 / n,
+        (after.1 - before.1) * 1000.0 / n,
+    )
 }
 
 /// (b) Open-loop polling at `rate` requests/s for `secs`, round-robin over the pool, each window
@@ -263,6 +315,7 @@ async fn polling(s: &Running, ws: &[Window], rate: f64, secs: u64) -> Row {
     );
     let total = (rate * secs as f64) as usize;
     let period = Duration::from_secs_f64(1.0 / rate);
+    let cpu_before = cpu_secs();
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(total);
     let mut tick = tokio::time::interval(period);
@@ -292,9 +345,11 @@ async fn polling(s: &Running, ws: &[Window], rate: f64, secs: u64) -> Row {
         errors += usize::from(!ok);
     }
     let wall = started.elapsed();
+    let cpu_after = cpu_secs();
     lat.sort();
     Row {
         store: "",
+        cpu: per_unit(cpu_before, cpu_after, lat.len()),
         phase: format!("poll {} windows, target {rate:.0}/s × {secs} s", ws.len()),
         requests: lat.len(),
         wall,
@@ -316,6 +371,10 @@ async fn run(store: &'static str, s: Running) -> Vec<Row> {
     let mut a = ingest(&s, &ws[..devices], batches).await;
     a.store = store;
     eprintln!("{store}: ingest done");
+    // LOAD_POLL_SECS=0 measures ingest alone.
+    if secs == 0 {
+        return vec![a];
+    }
     let mut b = polling(&s, &ws[..pool], rate, secs).await;
     b.store = store;
     vec![a, b]
@@ -344,11 +403,14 @@ fn main() {
                 _ => eprintln!("ONESTOP_TEST_PG is not set: the PostgreSQL run did NOT happen"),
             }
         }
-        println!("\n| store | phase | requests | wall s | achieved | p50 ms | p99 ms | errors |");
-        println!("|---|---|---:|---:|---:|---:|---:|---:|");
+        println!(
+            "\n| store | phase | requests | wall s | achieved | p50 ms | p99 ms | errors \
+             | CPU ms/unit: bench process | local PostgreSQL |"
+        );
+        println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for r in rows {
             println!(
-                "| {} | {} | {} | {:.2} | {} | {:.1} | {:.1} | {} |",
+                "| {} | {} | {} | {:.2} | {} | {:.1} | {:.1} | {} | {:.3} | {:.3} |",
                 r.store,
                 r.phase,
                 r.requests,
@@ -356,7 +418,9 @@ fn main() {
                 r.rate,
                 r.p50,
                 r.p99,
-                r.errors
+                r.errors,
+                r.cpu.0,
+                r.cpu.1
             );
         }
     });

@@ -406,7 +406,7 @@ async fn role_matrix_covers_every_endpoint() {
             Method::POST,
             action_path.clone(),
             serde_json::json!({"transition": {"action": "accept"}, "part": null, "expected_version": null}),
-            &["clerk", "approver", "leader"],
+            &["clerk", "approver", "leader", "agent"],
         ),
         (
             Method::GET,

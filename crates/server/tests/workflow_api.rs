@@ -402,3 +402,113 @@ async fn a_special_procedure_pauses_the_clock_and_the_leader_extends_it_once() {
         );
     }
 }
+
+/// A village agent records the hand-over (送达) of its own window's decided cases, and nothing
+/// else: not another window's, and no approval step.
+#[tokio::test]
+async fn a_village_agent_records_delivery_of_its_own_windows_cases_only() {
+    for s in servers().await {
+        let w = world(&s).await;
+        let dept = "示范县教育局";
+        let all = vec![ReviewStep::Handle, ReviewStep::Review, ReviewStep::Approve];
+        create_user(
+            &s,
+            &w.admin_token,
+            "approver",
+            Role::Approver { steps: all },
+            Some(dept),
+            None,
+        )
+        .await;
+        let own_window = w.device.enrolled.window_id.clone();
+        create_user(
+            &s,
+            &w.admin_token,
+            "agent",
+            Role::ProxyAgent,
+            None,
+            Some(&own_window),
+        )
+        .await;
+        let other = enrol(&s, &w.admin_token, "另一个代办点").await;
+        create_user(
+            &s,
+            &w.admin_token,
+            "stray",
+            Role::ProxyAgent,
+            None,
+            Some(&other.enrolled.window_id),
+        )
+        .await;
+        let approver = s.login("approver", PASSWORD, None).await.token;
+        let agent = s.login("agent", PASSWORD, Some(&w.device)).await.token;
+        let stray = s.login("stray", PASSWORD, Some(&other)).await.token;
+        let case = accept_case(&s, &w, 0).await;
+
+        // Not decided yet: the state machine refuses 送达; an agent never takes an approval step.
+        let r = act(
+            &s,
+            &agent,
+            Some(&w.device),
+            &case.case_id,
+            Transition::Deliver,
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let r = act(
+            &s,
+            &agent,
+            Some(&w.device),
+            &case.case_id,
+            Transition::Handle {
+                opinion: "同意".into(),
+            },
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        for t in [
+            Transition::Handle {
+                opinion: "同意".into(),
+            },
+            Transition::Review {
+                opinion: "同意".into(),
+            },
+            Transition::Decide {
+                approve: true,
+                reason: String::new(),
+                legal_basis: String::new(),
+            },
+        ] {
+            let r = act(&s, &approver, None, &case.case_id, t, None).await;
+            assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+        }
+        let r = act(
+            &s,
+            &stray,
+            Some(&other),
+            &case.case_id,
+            Transition::Deliver,
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let e: ApiError = r.json().await.unwrap();
+        assert_eq!(e.code, "case.other_window");
+
+        let r = act(
+            &s,
+            &agent,
+            Some(&w.device),
+            &case.case_id,
+            Transition::Deliver,
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+        let view: CaseView = r.json().await.unwrap();
+        assert_eq!(view.status, CaseStatus::Delivered);
+    }
+}

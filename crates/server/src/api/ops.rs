@@ -4,12 +4,12 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use chrono::Utc;
-use onestop_protocol::{op_kind, ApiError, PushRequest, PushResponse, MAX_OPS_PER_PUSH};
+use onestop_protocol::{ApiError, PushRequest, PushResponse, MAX_OPS_PER_PUSH};
 
 use super::auth::{forbidden, Caller};
 use super::json::Json;
 use super::{AppError, AppState};
-use crate::ingest::{prepare, Context};
+use crate::ingest::{prepare, read, Context, PushBody};
 
 /// Push a batch of ops. Each op gets its own result; only this answer counts as success. The body
 /// may be sent with `Content-Encoding: gzip`; the signature then covers the compressed bytes.
@@ -31,7 +31,7 @@ use crate::ingest::{prepare, Context};
 pub async fn push(
     State(state): State<AppState>,
     caller: Caller,
-    Json(req): Json<PushRequest>,
+    Json(req): Json<PushBody>,
 ) -> Result<axum::Json<PushResponse>, AppError> {
     let (device, _user) = caller.window()?;
     if req.ops.is_empty() || req.ops.len() > MAX_OPS_PER_PUSH {
@@ -55,23 +55,20 @@ pub async fn push(
     }
     let now = Utc::now();
     let today = crate::today_cn(now);
+    // Envelope and payload shape first (CPU only), then the catalogue editions the cases name.
+    let read: Vec<_> = req.ops.into_iter().map(read).collect();
     let mut editions = HashMap::new();
-    for op in req.ops.iter().filter(|o| o.kind == op_kind::CASE_SNAPSHOT) {
-        if let Some(e) = op.payload.get("catalogue_edition").and_then(|v| v.as_str()) {
-            if !editions.contains_key(e) {
-                let c = state.catalogues.get(state.store.as_ref(), e).await?;
-                editions.insert(e.to_string(), c);
-            }
+    for e in read.iter().filter_map(|op| op.catalogue_edition()) {
+        if !editions.contains_key(e) {
+            let c = state.catalogues.edition(state.store.as_ref(), e).await?;
+            editions.insert(e.to_string(), c);
         }
     }
-    let prepared: Vec<_> = req
-        .ops
+    let prepared: Vec<_> = read
         .into_iter()
         .map(|op| {
             let catalogue = op
-                .payload
-                .get("catalogue_edition")
-                .and_then(|v| v.as_str())
+                .catalogue_edition()
                 .and_then(|e| editions.get(e).cloned().flatten());
             let cx = Context {
                 device,

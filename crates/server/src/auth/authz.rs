@@ -19,14 +19,17 @@ pub enum Perm {
     ReadCases,
     /// Supervision overview and violations.
     Supervise,
+    /// Record at the window that filed a case that its result was handed over (送达). The state
+    /// machine still decides which action the role may take.
+    Deliver,
 }
 
 pub fn allowed(role: &Role, perm: Perm) -> bool {
     use Perm::*;
     match role {
         Role::Administrator => matches!(perm, Administer | ReadDirectory | Supervise),
-        Role::WindowClerk => matches!(perm, Sync | ReadDirectory | ReadCases | Approve),
-        Role::ProxyAgent => matches!(perm, Sync | ReadDirectory | ReadCases),
+        Role::WindowClerk => matches!(perm, Sync | ReadDirectory | ReadCases | Approve | Deliver),
+        Role::ProxyAgent => matches!(perm, Sync | ReadDirectory | ReadCases | Deliver),
         Role::Approver { .. } => matches!(perm, Approve | ReadCases | ReadDirectory),
         Role::Leader => matches!(perm, Approve | ReadCases | Supervise | ReadDirectory),
         Role::Supervisor => matches!(perm, Supervise | ReadCases | ReadDirectory),

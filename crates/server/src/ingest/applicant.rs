@@ -8,11 +8,13 @@ use onestop_protocol::{ApiError, ApplicantKind, ApplicantRecord};
 use super::coded;
 use crate::store::ApplicantRow;
 
-pub fn validate(payload: &serde_json::Value, today: NaiveDate) -> Result<ApplicantRow, ApiError> {
-    let a: ApplicantRecord = serde_json::from_value(payload.clone()).map_err(|e| {
-        ApiError::new("op.bad_payload", "申请人数据格式不正确")
-            .with_details(serde_json::json!({ "reason": e.to_string() }))
-    })?;
+/// `a` as read from the op; `payload_json` is the payload's JSON text (canonical, as the op hash
+/// took it), kept as the record.
+pub fn validate(
+    a: ApplicantRecord,
+    payload_json: String,
+    today: NaiveDate,
+) -> Result<ApplicantRow, ApiError> {
     if uuid::Uuid::parse_str(&a.applicant_id).is_err() {
         return Err(ApiError::new(
             "applicant.bad_id",
@@ -54,6 +56,6 @@ pub fn validate(payload: &serde_json::Value, today: NaiveDate) -> Result<Applica
         kind: kind.to_string(),
         id_number: a.id_number,
         registration_number: a.registration_number,
-        record_json: payload.to_string(),
+        record_json: payload_json,
     })
 }

@@ -8,6 +8,7 @@ use onestop_domain::lifecycle::{CaseFlow, CaseTerms, Role, Transition};
 use onestop_domain::numbering::AcceptanceNumber;
 use onestop_domain::supervision::case_deadline;
 use onestop_protocol::{ApiError, CaseSnapshot, TimelineEntry};
+use serde::Deserialize;
 
 use super::{coded, status_str, Context};
 use crate::store::{CaseRow, PartRow};
@@ -16,11 +17,22 @@ fn reject(code: &str, message: impl Into<String>) -> ApiError {
     ApiError::new(code, message)
 }
 
+/// Validates a `case.snapshot` payload into the row to store.
 pub fn validate_case(payload: &serde_json::Value, cx: &Context<'_>) -> Result<CaseRow, ApiError> {
-    let snap: CaseSnapshot = serde_json::from_value(payload.clone()).map_err(|e| {
+    let snap = CaseSnapshot::deserialize(payload).map_err(|e| {
         ApiError::new("op.bad_payload", "办件数据格式不正确")
             .with_details(serde_json::json!({ "reason": e.to_string() }))
     })?;
+    validate(snap, payload.to_string(), cx)
+}
+
+/// [`validate_case`] of a snapshot already read, with the payload's JSON text (canonical, as the
+/// op hash took it): that text is what the row keeps as the snapshot.
+pub(super) fn validate(
+    snap: CaseSnapshot,
+    payload_json: String,
+    cx: &Context<'_>,
+) -> Result<CaseRow, ApiError> {
     if uuid::Uuid::parse_str(&snap.case_id).is_err() {
         return Err(reject("case.bad_id", "办件编号不是有效的 UUID"));
     }
@@ -51,19 +63,22 @@ pub fn validate_case(payload: &serde_json::Value, cx: &Context<'_>) -> Result<Ca
             "受理号中的日期与收件日期不一致",
         ));
     }
-    let catalogue = cx.catalogue.as_ref().ok_or_else(|| {
+    let edition = cx.catalogue.as_ref().ok_or_else(|| {
         reject(
             "case.catalogue_unknown",
             format!("服务器上没有事项目录版本“{}”", snap.catalogue_edition),
         )
     })?;
-    let item = catalogue.item(&snap.item_impl_code).ok_or_else(|| {
-        reject(
-            "case.item_unknown",
-            format!("事项目录中没有实施编码为 {} 的事项", snap.item_impl_code),
-        )
-    })?;
-    if item.content_hash() != snap.item_hash {
+    let item = edition
+        .catalogue
+        .item(&snap.item_impl_code)
+        .ok_or_else(|| {
+            reject(
+                "case.item_unknown",
+                format!("事项目录中没有实施编码为 {} 的事项", snap.item_impl_code),
+            )
+        })?;
+    if edition.item_hash(item) != snap.item_hash {
         return Err(reject(
             "case.item_changed",
             "办件所依据的事项版本与服务器上的目录不一致",
@@ -127,7 +142,7 @@ pub fn validate_case(payload: &serde_json::Value, cx: &Context<'_>) -> Result<Ca
         county_code: snap.county_code,
         status: status_str(replayed.status),
         flow_json: serde_json::to_string(&replayed).unwrap_or_default(),
-        snapshot_json: payload.to_string(),
+        snapshot_json: payload_json,
         received_on: replayed.received_on,
         due_on,
         due_provisional,

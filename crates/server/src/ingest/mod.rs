@@ -3,17 +3,20 @@
 //! error it is rejected with; the store then writes ledger and effect in one transaction.
 
 mod applicant;
+mod canonical;
 mod case;
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use onestop_domain::calendar::WorkCalendar;
-use onestop_domain::catalogue::Catalogue;
 use onestop_domain::lifecycle::CaseStatus;
 use onestop_domain::Coded;
-use onestop_protocol::{op_kind, ApiError, Op};
+use onestop_protocol::{op_kind, ApiError, ApplicantRecord, CaseSnapshot};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
+use crate::catalogue_cache::Edition;
 use crate::store::{Device, Effect, PreparedOp};
 
 pub use case::validate_case;
@@ -30,42 +33,79 @@ pub(crate) fn status_str(s: CaseStatus) -> String {
         .unwrap_or_default()
 }
 
-/// What validation needs besides the op: the catalogue edition the case names, the calendar and
-/// the server's today (China time).
+/// What validation needs besides the op: the catalogue edition the case names (with its item
+/// hashes), the calendar and the server's today (China time).
 pub struct Context<'a> {
     pub device: &'a Device,
-    pub catalogue: Option<Arc<Catalogue>>,
+    pub catalogue: Option<Arc<Edition>>,
     pub calendar: &'a WorkCalendar,
     pub today: NaiveDate,
 }
 
-/// Validates one op. Envelope faults (wrong device, bad hash, unknown kind) and rule faults alike
-/// become a rejection with a stable code, so one bad op never blocks the others.
-pub fn prepare(op: Op, cx: &Context<'_>) -> PreparedOp {
-    let effect = match check_envelope(&op) {
-        Err(e) => Effect::Reject(e),
-        Ok(()) => match op.kind.as_str() {
-            op_kind::APPLICANT_UPSERT => applicant::validate(&op.payload, cx.today)
-                .map_or_else(Effect::Reject, Effect::Applicant),
-            op_kind::CASE_SNAPSHOT => validate_case(&op.payload, cx)
-                .map_or_else(Effect::Reject, |row| Effect::Case(Box::new(row))),
-            other => Effect::Reject(ApiError::new(
-                "op.unknown_kind",
-                format!("不认识的操作类型“{other}”"),
-            )),
-        },
-    };
-    PreparedOp {
+/// `POST /v1/ops` as the server reads it: the body of [`onestop_protocol::PushRequest`] (the
+/// type the API documents), with each payload kept as its JSON text. The payload is read once from
+/// that text into its typed record, and its canonical form (for the op hash, and for storing) is
+/// written from the same text, instead of building a `Value` tree and copying it twice.
+#[derive(Debug, Deserialize)]
+pub struct PushBody {
+    pub ops: Vec<WireOp>,
+}
+
+/// One [`onestop_protocol::Op`] as it arrived.
+#[derive(Debug, Deserialize)]
+pub struct WireOp {
+    pub device_id: String,
+    pub seq: u64,
+    pub op_id: String,
+    pub kind: String,
+    pub payload: Box<RawValue>,
+    pub sha256: String,
+}
+
+/// An op whose envelope was checked and whose payload was read, or the error it is rejected with.
+pub struct ReadOp {
+    seq: u64,
+    op_id: String,
+    kind: String,
+    sha256: String,
+    payload: Result<Payload, ApiError>,
+}
+
+enum Payload {
+    /// The record and its canonical JSON.
+    Applicant(Box<ApplicantRecord>, String),
+    Case(Box<CaseSnapshot>, String),
+}
+
+impl ReadOp {
+    /// The catalogue edition a readable case snapshot names.
+    pub fn catalogue_edition(&self) -> Option<&str> {
+        match &self.payload {
+            Ok(Payload::Case(snap, _)) => Some(&snap.catalogue_edition),
+            _ => None,
+        }
+    }
+}
+
+/// The checks of one op that need no catalogue: the envelope (bad hash, bad op id, unknown kind),
+/// then the payload's shape. A fault becomes a rejection with a stable code, so one bad op never
+/// blocks the others.
+pub fn read(op: WireOp) -> ReadOp {
+    let payload = read_payload(&op);
+    ReadOp {
         seq: op.seq,
         op_id: op.op_id,
         kind: op.kind,
         sha256: op.sha256,
-        effect,
+        payload,
     }
 }
 
-fn check_envelope(op: &Op) -> Result<(), ApiError> {
-    if !op.hash_matches() {
+fn read_payload(op: &WireOp) -> Result<Payload, ApiError> {
+    // The payload's canonical JSON is written once: the op hash is taken over it, and it is the
+    // text the store keeps.
+    let canonical = canonical::canonical_op(&op.kind, &op.payload).map_err(bad_payload)?;
+    if canonical.op_hash != op.sha256 {
         return Err(ApiError::new(
             "op.bad_hash",
             "操作内容与其 sha256 不符，可能在传输或存储中损坏",
@@ -74,7 +114,47 @@ fn check_envelope(op: &Op) -> Result<(), ApiError> {
     if uuid::Uuid::parse_str(&op.op_id).is_err() {
         return Err(ApiError::new("op.bad_op_id", "操作编号不是有效的 UUID"));
     }
-    Ok(())
+    let text = op.payload.get();
+    match op.kind.as_str() {
+        op_kind::APPLICANT_UPSERT => serde_json::from_str(text)
+            .map(|a| Payload::Applicant(a, canonical.payload_json))
+            .map_err(|e| bad_payload_of("申请人数据格式不正确", e)),
+        op_kind::CASE_SNAPSHOT => serde_json::from_str(text)
+            .map(|c| Payload::Case(c, canonical.payload_json))
+            .map_err(|e| bad_payload_of("办件数据格式不正确", e)),
+        other => Err(ApiError::new(
+            "op.unknown_kind",
+            format!("不认识的操作类型“{other}”"),
+        )),
+    }
+}
+
+fn bad_payload(e: serde_json::Error) -> ApiError {
+    bad_payload_of("操作内容不是可处理的 JSON", e)
+}
+
+fn bad_payload_of(message: &str, e: serde_json::Error) -> ApiError {
+    ApiError::new("op.bad_payload", message)
+        .with_details(serde_json::json!({ "reason": e.to_string() }))
+}
+
+/// Validates one read op through `onestop-domain` into what to store, or the rejection.
+pub fn prepare(op: ReadOp, cx: &Context<'_>) -> PreparedOp {
+    let effect = match op.payload {
+        Err(e) => Effect::Reject(e),
+        Ok(Payload::Applicant(a, json)) => {
+            applicant::validate(*a, json, cx.today).map_or_else(Effect::Reject, Effect::Applicant)
+        }
+        Ok(Payload::Case(snap, json)) => case::validate(*snap, json, cx)
+            .map_or_else(Effect::Reject, |row| Effect::Case(Box::new(row))),
+    };
+    PreparedOp {
+        seq: op.seq,
+        op_id: op.op_id,
+        kind: op.kind,
+        sha256: op.sha256,
+        effect,
+    }
 }
 
 /// The checks that need the stored state, run by the store inside its transaction.

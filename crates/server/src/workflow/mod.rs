@@ -102,7 +102,8 @@ pub async fn act(
             "该办件（或组成事项）不属于本部门",
         ));
     }
-    if user.role == Role::WindowClerk && user.window_id.as_deref() != Some(case.window_id.as_str())
+    if matches!(user.role, Role::WindowClerk | Role::ProxyAgent)
+        && user.window_id.as_deref() != Some(case.window_id.as_str())
     {
         return Err(forbidden(
             "case.other_window",
