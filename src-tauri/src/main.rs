@@ -4,6 +4,7 @@
 
 mod commands;
 mod events;
+mod scan_picker;
 mod window_commands;
 
 use std::path::PathBuf;
@@ -17,6 +18,7 @@ struct LogGuard(#[allow(dead_code)] logging::WorkerGuard);
 
 fn main() {
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             // ONESTOP_DATA_DIR lets tests and a shared village PC keep data where they choose.
             let data_dir = match std::env::var_os("ONESTOP_DATA_DIR") {
@@ -58,10 +60,14 @@ fn main() {
             window_commands::submit_application,
             window_commands::supplement_and_accept,
             window_commands::case_view,
+            window_commands::deliver_result,
+            window_commands::status_choices,
+            window_commands::short_materials,
             window_commands::list_cases,
             window_commands::preview_voucher,
             window_commands::print_voucher,
             window_commands::device_info,
+            scan_picker::pick_scan_file,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -3,11 +3,11 @@
 use std::sync::Arc;
 
 use onestop_desk::views::{
-    ApplicantView, CaseRow, CaseView, HomeSummary, IdCheck, ItemHit, ItemView,
+    ApplicantLookup, ApplicantView, CaseRow, CaseView, HomeSummary, IdCheck, ItemHit, ItemView,
 };
 use onestop_desk::{
     ApiError, ApplicationForm, CaseFilter, Decision, Desk, DeviceInfo, FieldError, MaterialInput,
-    NewApplicantForm, ScanInput, SessionInfo, VoucherOutcome,
+    NewApplicantForm, ScanInput, SessionInfo, StatusChoice, VoucherOutcome,
 };
 use tauri::State;
 
@@ -44,7 +44,7 @@ pub fn check_id(desk: D<'_>, input: String) -> IdCheck {
 }
 
 #[tauri::command]
-pub async fn lookup_applicants(desk: D<'_>, text: String) -> Result<Vec<ApplicantView>, ApiError> {
+pub async fn lookup_applicants(desk: D<'_>, text: String) -> Result<ApplicantLookup, ApiError> {
     desk.lookup_applicants(text).await
 }
 
@@ -92,6 +92,25 @@ pub async fn supplement_and_accept(
     scans: Vec<ScanInput>,
 ) -> Result<CaseView, ApiError> {
     desk.supplement_and_accept(case_id, materials, scans).await
+}
+
+#[tauri::command]
+pub async fn short_materials(
+    desk: D<'_>,
+    impl_code: String,
+    materials: Vec<MaterialInput>,
+) -> Result<Vec<String>, ApiError> {
+    desk.short_materials(impl_code, materials).await
+}
+
+#[tauri::command]
+pub fn status_choices(desk: D<'_>) -> Vec<StatusChoice> {
+    desk.status_choices()
+}
+
+#[tauri::command]
+pub async fn deliver_result(desk: D<'_>, case_id: String) -> Result<CaseView, ApiError> {
+    desk.deliver_result(case_id).await
 }
 
 #[tauri::command]

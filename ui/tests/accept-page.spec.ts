@@ -80,7 +80,7 @@ function backend() {
       { impl_code: 'I1', name: item.name, department: item.department, case_type_label: '承诺件', promised_limit_working_days: 10 },
     ] : []))
     .handle(Commands.itemView, () => item)
-    .handle(Commands.lookupApplicants, () => [applicant])
+    .handle(Commands.lookupApplicants, ({ text }) => ({ hits: [applicant], read_as: String(text).length >= 15 ? 'id_number' : 'name', text: String(text) }))
     .handle(Commands.prefilledForm, () => ({ applicant_name: '李残新' }))
     .handle(Commands.checkForm, () => [])
     .handle(Commands.submitApplication, () => caseView())
@@ -141,13 +141,13 @@ describe('受理 page', () => {
   })
 
   it('shows every form error Rust reports, next to its field', async () => {
-    const b = backend().handle(Commands.submitApplication, () =>
-      Promise.reject({
-        code: 'form.invalid',
-        message: '表单有 1 处需要修改：致残原因必填',
-        details: { fields: [{ key: 'cause', code: 'form.required', message: '致残原因必填' }] },
-      }),
-    )
+    // The live check and the submission are both Rust's validation of the same form.
+    const fields = [{ key: 'cause', code: 'form.required', message: '致残原因必填' }]
+    const b = backend()
+      .handle(Commands.checkForm, () => fields)
+      .handle(Commands.submitApplication, () =>
+        Promise.reject({ code: 'form.invalid', message: '表单有 1 处需要修改：致残原因必填', details: { fields } }),
+      )
     mounted = await mountApp(b, '/accept')
     await chooseItemAndApplicant(mounted)
     await mounted.wrapper.get('[data-testid="decide-accept"]').trigger('click')

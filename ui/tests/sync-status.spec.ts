@@ -47,6 +47,21 @@ describe('同步 status', () => {
     expect(page.get('[data-testid="sync-case-errors"]').text()).toContain('事项版本已停用')
   })
 
+  it('lists recent notices and pops up only the lines that are new', async () => {
+    const backend = backendWith(appStatus()).handle(Commands.syncStatus, () => syncStatus({ notices: ['旧消息'] }))
+    mounted = await mountApp(backend, '/sync')
+    await flushPromises()
+    expect(document.querySelector('.el-notification')).toBeNull()
+
+    backend.emit(Events.syncStatus, syncStatus({ notices: ['办件 0001 结果可领取', '旧消息'] }))
+    await flushPromises()
+    const list = mounted.wrapper.get('[data-testid="sync-notices"]').findAll('li').map((li) => li.text())
+    expect(list).toEqual(['办件 0001 结果可领取', '旧消息'])
+    const popups = [...document.querySelectorAll('.el-notification')].map((n) => n.textContent ?? '')
+    expect(popups).toHaveLength(1)
+    expect(popups[0]).toContain('办件 0001 结果可领取')
+  })
+
   it('重试 and 立即同步 call Rust', async () => {
     const backend = backendWith(appStatus())
       .handle(Commands.syncStatus, () =>

@@ -6,14 +6,14 @@
 use ts_rs::{Config, TS};
 
 use crate::views::{
-    ApplicantView, CaseRow, CaseView, DeadlineView, FieldView, HomeSummary, IdCheck, ItemHit,
-    ItemView, MaterialLine, MaterialView, TimelineLine,
+    ApplicantLookup, ApplicantView, CaseRow, CaseView, DeadlineView, FieldView, HomeSummary,
+    IdCheck, ItemHit, ItemView, MaterialLine, MaterialView, ScanLine, TimelineLine,
 };
 use crate::{
     ApiError, AppStatus, ApplicationForm, CaseFilter, CaseSyncError, ConnectionState,
     ConnectionStatus, Decision, DeviceInfo, EnrollResponse, MaterialInput, NewApplicantForm,
-    Printer, ProxyForm, ScanInput, SessionInfo, SupplementLine, SyncStatus, UploadProgress,
-    UserInfo, VoucherOutcome,
+    Printer, ProxyForm, ScanInput, SessionInfo, StatusChoice, SupplementLine, SyncStatus,
+    UploadProgress, UserInfo, VoucherOutcome,
 };
 
 /// `FieldError` lives in `onestop-domain`, which has no ts-rs; its wire shape is fixed here.
@@ -38,6 +38,7 @@ pub fn render() -> String {
         (SessionInfo::name(&cfg), SessionInfo::decl(&cfg)),
         (DeviceInfo::name(&cfg), DeviceInfo::decl(&cfg)),
         (ApplicantView::name(&cfg), ApplicantView::decl(&cfg)),
+        (ApplicantLookup::name(&cfg), ApplicantLookup::decl(&cfg)),
         (CaseRow::name(&cfg), CaseRow::decl(&cfg)),
         (CaseView::name(&cfg), CaseView::decl(&cfg)),
         (DeadlineView::name(&cfg), DeadlineView::decl(&cfg)),
@@ -47,6 +48,7 @@ pub fn render() -> String {
         (ItemHit::name(&cfg), ItemHit::decl(&cfg)),
         (ItemView::name(&cfg), ItemView::decl(&cfg)),
         (MaterialLine::name(&cfg), MaterialLine::decl(&cfg)),
+        (ScanLine::name(&cfg), ScanLine::decl(&cfg)),
         (MaterialView::name(&cfg), MaterialView::decl(&cfg)),
         (TimelineLine::name(&cfg), TimelineLine::decl(&cfg)),
         (ApplicationForm::name(&cfg), ApplicationForm::decl(&cfg)),
@@ -57,6 +59,7 @@ pub fn render() -> String {
         (ScanInput::name(&cfg), ScanInput::decl(&cfg)),
         (ProxyForm::name(&cfg), ProxyForm::decl(&cfg)),
         (SupplementLine::name(&cfg), SupplementLine::decl(&cfg)),
+        (StatusChoice::name(&cfg), StatusChoice::decl(&cfg)),
         (VoucherOutcome::name(&cfg), VoucherOutcome::decl(&cfg)),
         ("FieldError".to_owned(), FIELD_ERROR.to_owned()),
     ];

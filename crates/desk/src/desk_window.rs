@@ -17,7 +17,9 @@ use ts_rs::TS;
 use crate::desk::Desk;
 use crate::usecases::applicants::{ApplicantQuery, RegisterApplicantInput};
 use crate::usecases::{AttachmentInput, DeskError, NewCaseInput};
-use crate::views::{ApplicantView, CaseRow, CaseView, HomeSummary, IdCheck, ItemHit, ItemView};
+use crate::views::{
+    ApplicantLookup, ApplicantView, CaseRow, CaseView, HomeSummary, IdCheck, ItemHit, ItemView,
+};
 use crate::window_queries;
 
 /// The search keys of one catalogue edition: `(edition, keys)`.
@@ -37,6 +39,13 @@ pub struct NewApplicantForm {
     pub name: String,
     pub phone: Option<String>,
     pub address: Option<String>,
+}
+
+/// One status of the case list's filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StatusChoice {
+    pub value: String,
+    pub label: String,
 }
 
 /// What arrived of one material.
@@ -205,6 +214,20 @@ impl Desk {
         Ok(keys)
     }
 
+    /// The statuses the case list can filter by, in the order of the life cycle, with labels.
+    pub fn status_choices(&self) -> Vec<StatusChoice> {
+        onestop_domain::lifecycle::ALL_STATUSES
+            .iter()
+            .filter_map(|s| match serde_json::to_value(s) {
+                Ok(serde_json::Value::String(value)) => Some(StatusChoice {
+                    value,
+                    label: s.label().to_owned(),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The item picker: by name, code or pinyin initials; an empty query lists every item.
     pub async fn search_items(&self, query: String) -> Result<Vec<ItemHit>, ApiError> {
         let keys = self.item_keys().await?;
@@ -294,11 +317,15 @@ impl Desk {
     }
 
     /// Finds applicants by ID number, phone or name — whichever the text looks like.
-    pub async fn lookup_applicants(&self, text: String) -> Result<Vec<ApplicantView>, ApiError> {
+    pub async fn lookup_applicants(&self, text: String) -> Result<ApplicantLookup, ApiError> {
         self.actor()?;
         let t = text.trim().to_owned();
         if t.is_empty() {
-            return Ok(Vec::new());
+            return Ok(ApplicantLookup {
+                hits: Vec::new(),
+                read_as: "name".to_owned(),
+                text: t,
+            });
         }
         let digits = t.chars().filter(char::is_ascii_digit).count();
         let query = if t.chars().count() >= 15 && digits >= 14 {
@@ -313,8 +340,22 @@ impl Desk {
         } else {
             ApplicantQuery::Name(t)
         };
+        let typed = match &query {
+            ApplicantQuery::IdNumber(t) | ApplicantQuery::Phone(t) | ApplicantQuery::Name(t) => {
+                t.clone()
+            }
+        };
+        let read_as = match &query {
+            ApplicantQuery::IdNumber(_) => "id_number",
+            ApplicantQuery::Phone(_) => "phone",
+            ApplicantQuery::Name(_) => "name",
+        };
         let found = self.find_applicants(query).await?;
-        Ok(found.iter().map(ApplicantView::from).collect())
+        Ok(ApplicantLookup {
+            hits: found.iter().map(ApplicantView::from).collect(),
+            read_as: read_as.to_owned(),
+            text: typed,
+        })
     }
 
     pub async fn register_applicant_form(
@@ -393,6 +434,30 @@ impl Desk {
                 let item = catalogue_repo::current_item(db.conn(), &impl_code)?.item;
                 let form = with_real_ids(db, &applicant_id, &item, form)?;
                 Ok(validate_form_at(&item.form, &form, today))
+            })
+            .await?;
+        Ok(out)
+    }
+
+    /// The required materials that what the clerk has ticked does not yet satisfy, by id: the
+    /// lines a one-time notice (一次性告知) starts from.
+    pub async fn short_materials(
+        &self,
+        impl_code: String,
+        materials: Vec<MaterialInput>,
+    ) -> Result<Vec<String>, ApiError> {
+        self.actor()?;
+        let received: Vec<MaterialReceipt> =
+            materials.into_iter().map(MaterialReceipt::from).collect();
+        let out = self
+            .store()
+            .await?
+            .run(move |db, _| {
+                let item = catalogue_repo::current_item(db.conn(), &impl_code)?.item;
+                Ok(crate::usecases::materials::not_satisfied(&item, &received)
+                    .into_iter()
+                    .map(|m| m.id.clone())
+                    .collect())
             })
             .await?;
         Ok(out)

@@ -11,6 +11,7 @@ mod config;
 mod connection;
 mod desk;
 mod desk_cases;
+mod desk_delivery;
 mod desk_device;
 mod desk_print;
 mod desk_voucher_view;
@@ -33,7 +34,7 @@ pub use desk_device::DeviceInfo;
 pub use desk_voucher_view::VoucherOutcome;
 pub use desk_window::{
     ApplicationForm, CaseFilter, Decision, MaterialInput, NewApplicantForm, ProxyForm, ScanInput,
-    SupplementLine,
+    StatusChoice, SupplementLine,
 };
 pub use onestop_domain::catalogue::FieldError;
 pub use onestop_local::case_repo::CaseSummary;

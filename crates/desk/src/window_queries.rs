@@ -11,7 +11,7 @@ use onestop_protocol::voucher_signature::VOUCHER_PRINTED;
 use crate::usecases::{queries, Ctx, DeskError};
 use crate::views::{
     timeline_label, ApplicantView, CaseRow, CaseView, DeadlineView, HomeSummary, MaterialLine,
-    TimelineLine,
+    ScanLine, TimelineLine,
 };
 
 fn grouped(number: &str) -> String {
@@ -34,11 +34,14 @@ fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// The window's actions the domain's state machine and the clerk's role allow now.
-fn actions(status: CaseStatus, role: Option<&Role>) -> Vec<String> {
+/// The window's actions the domain's state machine and the clerk's role allow now. 送达 follows
+/// the server's status, which owns the case after acceptance.
+fn actions(status: CaseStatus, server: Option<CaseStatus>, role: Option<&Role>) -> Vec<String> {
     let Some(role) = role else {
         return Vec::new();
     };
+    let deliver = server.is_some_and(|s| can_take(s, ActionKind::Deliver))
+        && role_permits(role, ActionKind::Deliver);
     [
         (ActionKind::Accept, "accept"),
         (ActionKind::RequestSupplement, "supplement_notice"),
@@ -49,6 +52,7 @@ fn actions(status: CaseStatus, role: Option<&Role>) -> Vec<String> {
     .into_iter()
     .filter(|(a, _)| can_take(status, *a) && role_permits(role, *a))
     .map(|(_, name)| name.to_owned())
+    .chain(deliver.then(|| "deliver".to_owned()))
     .collect()
 }
 
@@ -63,6 +67,7 @@ pub fn case_view(
     let s = &detail.snapshot;
     let item = catalogue_repo::item_version(conn, &s.item_impl_code, &s.item_hash)?;
     let applicant = applicant_repo::get(conn, &s.applicant_id)?;
+    let uploads = scan_uploads(conn, case_id)?;
     let materials = s
         .materials
         .iter()
@@ -81,7 +86,18 @@ pub fn case_view(
                     .attachments
                     .iter()
                     .filter(|a| a.slot == m.material_id)
-                    .map(|a| a.file_name.clone())
+                    .map(|a| {
+                        let up = uploads
+                            .iter()
+                            .find(|u| u.0 == a.slot && u.1 == a.sha256)
+                            .map_or((0, false), |u| (u.2, u.3));
+                        ScanLine {
+                            file_name: a.file_name.clone(),
+                            size: a.size,
+                            uploaded_bytes: up.0,
+                            confirmed: up.1,
+                        }
+                    })
                     .collect(),
             }
         })
@@ -143,6 +159,9 @@ pub fn case_view(
         vouchers.push("proxy_authorisation".to_owned());
     }
     let confirmed = detail.server_status.is_some();
+    let server = detail.server_status.as_deref().and_then(status_of);
+    // After acceptance the server's state of the approval work is the case's (see case_repo).
+    let shown = server.filter(|s| s.is_server_owned()).unwrap_or(status);
     Ok(CaseView {
         case_id: s.case_id.clone(),
         acceptance_number: s.acceptance_number.clone(),
@@ -151,11 +170,15 @@ pub fn case_view(
         item_name: detail.item_name.clone(),
         applicant: ApplicantView::from(&applicant),
         proxy_name: s.proxy.as_ref().map(|p| p.name.clone()),
-        status: serde_json::to_value(status)
+        status: serde_json::to_value(shown)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default(),
-        status_label: detail.status_label.clone(),
+        status_label: if shown == status {
+            detail.status_label.clone()
+        } else {
+            shown.label().to_owned()
+        },
         received_on: s.flow.received_on.to_string(),
         accepted_on: s.flow.accepted_on.map(|d| d.to_string()),
         deadline: detail
@@ -168,7 +191,7 @@ pub fn case_view(
         prints,
         synced: detail.synced,
         server_status_label: detail.server_status.as_deref().map(status_label),
-        actions: actions(status, role),
+        actions: actions(status, server, role),
         vouchers,
     })
 }
@@ -182,6 +205,26 @@ fn voucher_label(kind: &str) -> &'static str {
         "proxy_authorisation" => "代办委托书",
         _ => "凭证",
     }
+}
+
+/// (slot, sha256, bytes sent, confirmed) of each of the case's files.
+fn scan_uploads(
+    conn: &Connection,
+    case_id: &str,
+) -> Result<Vec<(String, String, u64, bool)>, DeskError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT slot, sha256, uploaded_bytes, uploaded_at IS NOT NULL
+             FROM attachments WHERE case_id = ?1",
+        )
+        .map_err(onestop_local::LocalError::from)?;
+    let rows = stmt
+        .query_map(params![case_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .map_err(onestop_local::LocalError::from)?;
+    rows.collect::<Result<Vec<_>, _>>()
+        .map_err(|e| onestop_local::LocalError::from(e).into())
 }
 
 /// The server's status changes for the case, as the sync engine recorded them.

@@ -171,7 +171,7 @@ async fn offline_cases_drain_approval_returns_and_a_poisoned_op_waits_for_the_cl
             legal_basis: String::new(),
         },
     ];
-    for step in steps {
+    for step in steps.clone() {
         let (code, body) = server.act(&approver, &cases[0], step).await;
         assert!(
             code == StatusCode::OK || code == StatusCode::UNPROCESSABLE_ENTITY,
@@ -185,14 +185,57 @@ async fn offline_cases_drain_approval_returns_and_a_poisoned_op_waits_for_the_cl
         async move { d.case_detail(id).await.unwrap().server_status.as_deref() == Some("approved") }
     })
     .await;
-    assert!(desk
-        .sync_status()
-        .notices
-        .iter()
-        .any(|n| n.contains("结果可领取")));
+    // The round that pulled the approval publishes its notice when it ends (after the pull's
+    // transaction), and later rounds keep it.
+    wait_for("the clerk to be told", Duration::from_secs(10), || {
+        let s = desk.sync_status();
+        async move { s.notices.iter().any(|n| n.contains("结果可领取")) }
+    })
+    .await;
+
+    // 送达 at the window: refused for a case not yet decided, recorded on the server for the
+    // approved one, and refused with a clear code while the server cannot be reached.
+    let e = desk.deliver_result(cases[1].clone()).await.unwrap_err();
+    assert_eq!(e.code, "delivery.not_decided", "{}", e.message);
+    let view = desk.deliver_result(cases[0].clone()).await.unwrap();
+    assert_eq!(view.status, "delivered");
+    assert_eq!(view.status_label, "已送达");
+    assert!(!view.actions.iter().any(|a| a == "deliver"));
+    let (code, body) = server.case(&approver, &cases[0]).await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(body["status"], "delivered", "{body}");
+    // The list filters by the status the server holds, not the window's own "accepted".
+    let delivered = desk
+        .list_cases(onestop_desk::CaseFilter {
+            statuses: vec!["delivered".into()],
+            impl_code: None,
+            received_from: None,
+            received_to: None,
+            synced: None,
+            due_state: None,
+            text: None,
+        })
+        .await
+        .unwrap();
+    let ids: Vec<&str> = delivered.iter().map(|r| r.case_id.as_str()).collect();
+    assert_eq!(ids, [cases[0].as_str()]);
+    assert_eq!(delivered[0].status_label, "已送达");
+    for step in steps {
+        let (code, body) = server.act(&approver, &cases[1], step).await;
+        assert_eq!(code, StatusCode::OK, "{body}");
+    }
+    desk.sync_now().unwrap();
+    wait_for("the second approval", Duration::from_secs(10), || {
+        let d = &desk;
+        let id = cases[1].clone();
+        async move { d.case_view(id).await.unwrap().actions.iter().any(|a| a == "deliver") }
+    })
+    .await;
 
     // Two more cases while the server is down; one op is damaged on disk.
     server.stop().await;
+    let e = desk.deliver_result(cases[1].clone()).await.unwrap_err();
+    assert_eq!(e.code, "delivery.offline", "{}", e.message);
     let bad = accept_food(&desk, "11010119900307125X", "钱多").await;
     let good = accept_food(&desk, "110101199003071268", "孙丽").await;
     {

@@ -97,10 +97,15 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
         .unwrap();
     assert_eq!(a.id_masked, "110***********1233");
     assert_eq!(a.phone_masked.as_deref(), Some("138****8000"));
-    for text in ["110101199003071233", "13800138000", "李残新"] {
+    for (text, read_as) in [
+        ("110101199003071233", "id_number"),
+        ("13800138000", "phone"),
+        ("李残新", "name"),
+    ] {
         let found = desk.lookup_applicants(text.into()).await.unwrap();
-        assert_eq!(found.len(), 1, "lookup by {text}");
-        assert_eq!(found[0].applicant_id, a.applicant_id);
+        assert_eq!(found.hits.len(), 1, "lookup by {text}");
+        assert_eq!(found.hits[0].applicant_id, a.applicant_id);
+        assert_eq!(found.read_as, read_as);
     }
 
     // The form arrives prefilled with the ID masked; the real one is filled back in Rust.

@@ -1,7 +1,10 @@
 //! Cases. The only way to change a stored case is [`save_change`], which writes the case row, its
 //! timeline entries and its `case.snapshot` outbox op together, inside the caller's transaction.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, NaiveDate, Utc};
+use onestop_domain::lifecycle::ALL_STATUSES;
 use onestop_protocol::{op_kind, CaseSnapshot, Op};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -166,17 +169,35 @@ pub fn find_by_acceptance_number(conn: &Connection, number: &str) -> Result<Opti
         .optional()?)
 }
 
-const SUMMARY: &str = "SELECT c.case_id, c.acceptance_number, c.impl_code, c.applicant_id, a.name,
-        c.status, c.received_on, c.due_on,
-        NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.case_id AND o.acked_at IS NULL)
-    FROM cases c JOIN applicants a ON a.applicant_id = c.applicant_id";
+/// The case's status as the clerk should see it: the window's own, until the server reports a
+/// state of the approval work (`CaseStatus::is_server_owned`), which then wins.
+static EFFECTIVE_STATUS: LazyLock<String> = LazyLock::new(|| {
+    let owned: Vec<String> = ALL_STATUSES
+        .iter()
+        .filter(|s| s.is_server_owned())
+        .filter_map(|s| match serde_json::to_value(s) {
+            Ok(serde_json::Value::String(name)) => Some(format!("'{name}'")),
+            _ => None,
+        })
+        .collect();
+    format!(
+        "(CASE WHEN c.server_status IN ({}) THEN c.server_status ELSE c.status END)",
+        owned.join(",")
+    )
+});
 
 fn summaries(
     conn: &Connection,
     filter: &str,
     args: &[&dyn rusqlite::ToSql],
 ) -> Result<Vec<CaseSummary>> {
-    let sql = format!("{SUMMARY} {filter}");
+    let sql = format!(
+        "SELECT c.case_id, c.acceptance_number, c.impl_code, c.applicant_id, a.name,
+            {status}, c.received_on, c.due_on,
+            NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.case_id AND o.acked_at IS NULL)
+         FROM cases c JOIN applicants a ON a.applicant_id = c.applicant_id {filter}",
+        status = EFFECTIVE_STATUS.as_str()
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(args, |r| {
         Ok((
@@ -222,13 +243,13 @@ pub fn received_on(conn: &Connection, day: NaiveDate) -> Result<Vec<CaseSummary>
 
 /// Cases in handling (the decision clock runs) with a due date up to `until`, soonest first.
 pub fn in_handling_due_by(conn: &Connection, until: NaiveDate) -> Result<Vec<CaseSummary>> {
-    summaries(
-        conn,
+    let filter = format!(
         "WHERE c.due_on IS NOT NULL AND c.due_on <= ?1
-           AND c.status IN ('accepted', 'handled', 'reviewed', 'suspended', 'dispatched')
+           AND {} IN ('accepted', 'handled', 'reviewed', 'suspended', 'dispatched')
          ORDER BY c.due_on, c.acceptance_number",
-        &[&until.to_string()],
-    )
+        EFFECTIVE_STATUS.as_str()
+    );
+    summaries(conn, &filter, &[&until.to_string()])
 }
 
 /// Cases with ops the server has not acknowledged.
@@ -297,7 +318,11 @@ pub fn search(conn: &Connection, q: &CaseQuery, limit: u32) -> Result<Vec<CaseSu
             .iter()
             .map(|s| arg(Box::new(s.clone()), &mut args))
             .collect();
-        clauses.push(format!("c.status IN ({})", marks.join(",")));
+        clauses.push(format!(
+            "{} IN ({})",
+            EFFECTIVE_STATUS.as_str(),
+            marks.join(",")
+        ));
     }
     if let Some(code) = &q.impl_code {
         let m = arg(Box::new(code.clone()), &mut args);

@@ -36,7 +36,7 @@ impl ServerClient {
             .await
     }
 
-    async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
+    pub(crate) async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,

@@ -132,8 +132,8 @@ async fn run(
                 s.last_success_at = Some(Utc::now());
             }
             s.last_error = after.error;
-            if let Some(notices) = after.notices {
-                s.notices = notices;
+            if let Some(fresh) = after.notices {
+                s.notices = merge_notices(&s.notices, fresh);
             }
             if let Some(off) = after.clock_offset_secs {
                 s.clock_offset_secs = Some(off);
@@ -231,6 +231,10 @@ fn settle(end: RoundEnd, failures: &mut u32, jitter: &mut Jitter, config: &Engin
     }
 }
 
+/// How many recent lines the status keeps for the clerk.
+const NOTICES_KEPT: usize = 20;
+const CATALOGUE_REFUSED_NOTICE: &str = "服务器下发的事项目录未通过校验，继续使用当前版本";
+
 /// The clerk's lines from a round: changes to cases, then a new catalogue edition.
 fn notices(report: crate::round::RoundReport) -> Vec<String> {
     let mut out = report.notices;
@@ -238,8 +242,22 @@ fn notices(report: crate::round::RoundReport) -> Vec<String> {
         out.push(format!("事项目录已更新为 {edition} 版"));
     }
     if report.catalogue.refused.is_some() {
-        out.push("服务器下发的事项目录未通过校验，继续使用当前版本".to_owned());
+        out.push(CATALOGUE_REFUSED_NOTICE.to_owned());
     }
+    out
+}
+
+/// A round's lines go in front of the earlier ones instead of replacing them: "result ready for
+/// collection" must not vanish because the next round, a second later, had nothing to say. The
+/// refused-catalogue line is a state, not an event, so only the latest round may carry it.
+fn merge_notices(earlier: &[String], fresh: Vec<String>) -> Vec<String> {
+    let mut out = fresh;
+    for line in earlier {
+        if line != CATALOGUE_REFUSED_NOTICE && !out.contains(line) {
+            out.push(line.clone());
+        }
+    }
+    out.truncate(NOTICES_KEPT);
     out
 }
 
@@ -284,5 +302,26 @@ impl SplitMix {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^= z >> 31;
         (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_accumulate_newest_first_and_the_refusal_is_only_current() {
+        let first = merge_notices(
+            &[],
+            vec!["A 结果可领取".into(), CATALOGUE_REFUSED_NOTICE.into()],
+        );
+        let quiet = merge_notices(&first, Vec::new());
+        assert_eq!(quiet, vec!["A 结果可领取".to_owned()]);
+        let next = merge_notices(&quiet, vec!["B 已办结".into(), "A 结果可领取".into()]);
+        assert_eq!(next, vec!["B 已办结".to_owned(), "A 结果可领取".to_owned()]);
+        let many: Vec<String> = (0..30).map(|i| format!("{i}")).collect();
+        let kept = merge_notices(&next, many);
+        assert_eq!(kept.len(), NOTICES_KEPT);
+        assert_eq!(kept[0], "0");
     }
 }

@@ -6,6 +6,7 @@
 
 mod account;
 pub mod backoff;
+mod case_actions;
 pub mod catalogue;
 mod client;
 pub mod clock;

@@ -55,7 +55,8 @@ pub struct SyncStatus {
     pub clock_offset_secs: Option<i64>,
     /// The offset is beyond 5 minutes: dates on vouchers may be wrong, tell the clerk.
     pub clock_skewed: bool,
-    /// Things the clerk should hear about from the last round ("result ready for collection").
+    /// Recent things the clerk should hear about ("result ready for collection"), newest first,
+    /// at most 20; a later round adds to them rather than replacing them.
     pub notices: Vec<String>,
     /// Rejected ops, one per case, each held back until the clerk retries it.
     pub case_errors: Vec<CaseSyncError>,

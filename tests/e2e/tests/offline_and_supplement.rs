@@ -107,40 +107,41 @@ async fn offline_cases_drain_and_server_approval_reaches_the_timeline() {
     // The change reaches the window and its timeline.
     app.nav("sync").await;
     app.click("[data-testid=sync-now]").await;
-    app.nav("cases").await;
-    app.wait_visible(&format!("[data-testid=case-row-{}]", numbers[0]), LONG)
-        .await;
-    app.click(&format!("[data-testid=case-row-{}]", numbers[0]))
-        .await;
-    let started = Instant::now();
-    loop {
-        app.wait_visible("[data-testid=case-timeline]", LONG).await;
-        if app
-            .client
-            .find(fantoccini::Locator::Css("[data-testid=timeline-server]"))
-            .await
-            .is_ok()
-        {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(90),
-            "the approval never reached the timeline"
-        );
-        // Reopen the page: the detail is read when it opens.
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        app.nav("cases").await;
-        app.wait_visible(&format!("[data-testid=case-row-{}]", numbers[0]), LONG)
-            .await;
-        app.click(&format!("[data-testid=case-row-{}]", numbers[0]))
-            .await;
-    }
+    reopen_until(&app, &numbers[0], "[data-testid=timeline-server]").await;
     let server_status = app.text("[data-testid=case-server-status]").await;
     assert!(
         server_status.contains("已承办"),
         "server status shown: {server_status}"
     );
     keep_screenshot(&app.screenshot("case-detail").await, "case-detail");
+
+    // 审核 and 批准 on the server: the result is ready, and the citizen collects it at this
+    // window; the clerk records 送达, which the server then holds.
+    for step in [
+        json!({"action": "review", "opinion": "同意"}),
+        json!({"action": "decide", "approve": true, "reason": "", "legal_basis": ""}),
+    ] {
+        api.call(
+            "POST",
+            &format!("/v1/cases/{case_id}/actions"),
+            Some(&approver),
+            Some(json!({"transition": step, "part": null, "expected_version": null})),
+        )
+        .await;
+    }
+    reopen_until(&app, &numbers[0], "[data-testid=case-deliver]").await;
+    app.click("[data-testid=case-deliver]").await;
+    app.wait_text("[data-testid=case-status]", "已送达", LONG)
+        .await;
+    let held = api
+        .call(
+            "GET",
+            &format!("/v1/cases/{case_id}"),
+            Some(&approver),
+            None,
+        )
+        .await;
+    assert_eq!(held["status"], "delivered", "{held}");
 
     // (c) A missing photo: 一次性告知 (F3), then the supplement on the case page, then 受理.
     app.nav("accept").await;
@@ -180,6 +181,32 @@ async fn offline_cases_drain_and_server_approval_reaches_the_timeline() {
 
     app.close().await;
     server.stop();
+}
+
+/// Opens the case page of `number` until `selector` shows on it: the page reads the case when
+/// it opens, and the sync engine brings the server's change in its own time.
+async fn reopen_until(app: &onestop_e2e::AppSession, number: &str, selector: &str) {
+    let started = Instant::now();
+    loop {
+        app.nav("cases").await;
+        app.wait_visible(&format!("[data-testid=case-row-{number}]"), LONG)
+            .await;
+        app.click(&format!("[data-testid=case-row-{number}]")).await;
+        app.wait_visible("[data-testid=case-timeline]", LONG).await;
+        if app
+            .client
+            .find(fantoccini::Locator::Css(selector))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "{selector} never showed on the case page of {number}"
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
 }
 
 /// The `case_id` of the inbox entry whose JSON mentions `number`.

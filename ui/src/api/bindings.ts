@@ -13,6 +13,16 @@ window_name: string | null,
  */
 clerk_name: string | null, health_interval_secs: number, connection: ConnectionStatus, };
 
+export type ApplicantLookup = { hits: Array<ApplicantView>, 
+/**
+ * `id_number`, `phone` or `name`.
+ */
+read_as: string, 
+/**
+ * The text as the field of a new record takes it (trimmed).
+ */
+text: string, };
+
 export type ApplicantView = { applicant_id: string, 
 /**
  * `person` or `organisation`.
@@ -156,9 +166,9 @@ export type MaterialLine = { material_id: string, name: string, originals: numbe
  */
 required_originals: number, required_copies: number, 
 /**
- * Scans linked to this material: file names.
+ * Scans linked to this material, with how far their upload has come.
  */
-scans: Array<string>, };
+scans: Array<ScanLine>, };
 
 export type MaterialView = { id: string, name: string, originals: number, copies: number, required: boolean, electronic_allowed: boolean, source: string, note: string, };
 
@@ -190,6 +200,8 @@ authorisation_scan: string, };
 
 export type ScanInput = { slot: string, path: string, };
 
+export type ScanLine = { file_name: string, size: number, uploaded_bytes: number, confirmed: boolean, };
+
 export type SessionInfo = { username: string, display_name: string, 
 /**
  * `window_clerk`, `proxy_agent`, … (the role's serde name).
@@ -203,6 +215,8 @@ offline: boolean,
  * Until when an offline sign-in is allowed (the verifier's expiry).
  */
 offline_valid_until: string | null, };
+
+export type StatusChoice = { value: string, label: string, };
 
 export type SupplementLine = { material_id: string | null, problem: string, };
 
@@ -228,7 +242,8 @@ clock_offset_secs: number | null,
  */
 clock_skewed: boolean, 
 /**
- * Things the clerk should hear about from the last round ("result ready for collection").
+ * Recent things the clerk should hear about ("result ready for collection"), newest first,
+ * at most 20; a later round adds to them rather than replacing them.
  */
 notices: Array<string>, 
 /**

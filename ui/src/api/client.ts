@@ -1,6 +1,7 @@
 import type { Backend, Unlisten } from './backend'
 import type {
   AppStatus,
+  ApplicantLookup,
   ApplicantView,
   ApplicationForm,
   CaseFilter,
@@ -20,6 +21,7 @@ import type {
   Printer,
   ScanInput,
   SessionInfo,
+  StatusChoice,
   SyncStatus,
   VoucherOutcome,
 } from './bindings'
@@ -52,6 +54,10 @@ export const Commands = {
   checkForm: 'check_form',
   submitApplication: 'submit_application',
   supplementAndAccept: 'supplement_and_accept',
+  deliverResult: 'deliver_result',
+  statusChoices: 'status_choices',
+  pickScanFile: 'pick_scan_file',
+  shortMaterials: 'short_materials',
   caseView: 'case_view',
   listCases: 'list_cases',
   previewVoucher: 'preview_voucher',
@@ -65,7 +71,15 @@ export const SESSION_LOST_CODES: readonly string[] = ['auth.not_signed_in', 'aut
 export const Events = {
   connectionChanged: 'connection-changed',
   syncStatus: 'sync-status',
+  /** Files dropped on the window; Tauri's own drag-and-drop (the webview never sees the paths). */
+  fileDrop: 'tauri://drag-drop',
 } as const
+
+/** The payload of `tauri://drag-drop`: whole paths, and where they were dropped (physical px). */
+export interface FileDrop {
+  paths: string[]
+  position: { x: number; y: number }
+}
 
 /**
  * The typed client: the only way the UI talks to Rust. Every command goes through `call`,
@@ -126,8 +140,8 @@ export class Client {
   }
 
   /** Finds applicants by ID number, phone or name. */
-  lookupApplicants(text: string): Promise<ApplicantView[]> {
-    return this.call<ApplicantView[]>(Commands.lookupApplicants, { text })
+  lookupApplicants(text: string): Promise<ApplicantLookup> {
+    return this.call<ApplicantLookup>(Commands.lookupApplicants, { text })
   }
 
   registerApplicant(input: NewApplicantForm): Promise<ApplicantView> {
@@ -145,6 +159,27 @@ export class Client {
 
   submitApplication(application: ApplicationForm, decision: Decision): Promise<CaseView> {
     return this.call<CaseView>(Commands.submitApplication, { application, decision })
+  }
+
+  shortMaterials(implCode: string, materials: MaterialInput[]): Promise<string[]> {
+    return this.call<string[]>(Commands.shortMaterials, { implCode, materials })
+  }
+
+  /** The native file picker; null when the clerk cancels. */
+  pickScanFile(): Promise<string | null> {
+    return this.call<string | null>(Commands.pickScanFile)
+  }
+
+  onFileDrop(handler: (drop: FileDrop) => void): Promise<Unlisten> {
+    return this.backend.listen<FileDrop>(Events.fileDrop, handler)
+  }
+
+  statusChoices(): Promise<StatusChoice[]> {
+    return this.call<StatusChoice[]>(Commands.statusChoices)
+  }
+
+  deliverResult(caseId: string): Promise<CaseView> {
+    return this.call<CaseView>(Commands.deliverResult, { caseId })
   }
 
   supplementAndAccept(caseId: string, materials: MaterialInput[], scans: ScanInput[]): Promise<CaseView> {

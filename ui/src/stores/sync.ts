@@ -14,6 +14,22 @@ export const useSyncStore = defineStore('sync', () => {
   const queuedOps = computed(() => status.value?.queued_ops ?? 0)
   const queuedBytes = computed(() => status.value?.queued_bytes ?? 0)
 
+  /**
+   * Lines the clerk has not been told about yet. Rust keeps the recent lines newest first; the
+   * ones present at start are history, not news.
+   */
+  const fresh = shallowRef<string[]>([])
+  let known: Set<string> | null = null
+  function noteNotices(next: SyncStatus): void {
+    if (known === null) {
+      known = new Set(next.notices)
+      return
+    }
+    const added = next.notices.filter((line) => !known!.has(line))
+    known = new Set(next.notices)
+    if (added.length > 0) fresh.value = added
+  }
+
   let unlisten: Unlisten | null = null
   let started: Promise<void> | null = null
 
@@ -23,10 +39,14 @@ export const useSyncStore = defineStore('sync', () => {
       unlisten = await client.onSyncStatus((next) => {
         sawEvent = true
         status.value = next
+        noteNotices(next)
       })
       try {
         const first = await client.syncStatus()
-        if (!sawEvent) status.value = first
+        if (!sawEvent) {
+          status.value = first
+          noteNotices(first)
+        }
         loadError.value = null
       } catch (error) {
         loadError.value = error instanceof ClientError ? error : new ClientError('client.unexpected', String(error))
@@ -39,7 +59,8 @@ export const useSyncStore = defineStore('sync', () => {
     unlisten?.()
     unlisten = null
     started = null
+    known = null
   }
 
-  return { status, loadError, queuedOps, queuedBytes, start, stop }
+  return { status, loadError, queuedOps, queuedBytes, fresh, start, stop }
 })

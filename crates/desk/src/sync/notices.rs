@@ -7,6 +7,7 @@ pub fn status_notice(number: &str, status: CaseStatus) -> String {
         CaseStatus::Approved => format!("办件 {number} 已准予许可，结果可领取"),
         CaseStatus::Denied => format!("办件 {number} 不予许可，请通知申请人领取决定书"),
         CaseStatus::Concluded => format!("办件 {number} 已全部办结，结果可领取"),
+        CaseStatus::Delivered => format!("办件 {number} 已送达申请人"),
         CaseStatus::Suspended => format!("办件 {number} 已进入特别程序，办理时限暂停计算"),
         other => format!("办件 {number} 状态已更新：{}", other.label()),
     }

@@ -88,6 +88,24 @@ pub fn check_complete(item: &Item, received: &[MaterialReceipt]) -> Result<(), D
 
 /// Merges a later delivery into what the case holds: per material, the newer receipt wins, and a
 /// material that now arrived is no longer waived.
+/// 补正 confirmed without counts: every material the guide requires that is not yet satisfied is
+/// recorded as it asks (at least what was already received), so the clerk only confirms.
+pub fn as_the_guide_asks(item: &Item, held: &[MaterialReceipt]) -> Vec<MaterialReceipt> {
+    not_satisfied(item, held)
+        .into_iter()
+        .map(|m| {
+            let had = held.iter().find(|h| h.material_id == m.id);
+            MaterialReceipt {
+                material_id: m.id.clone(),
+                originals: had.map_or(0, |h| h.originals).max(m.originals),
+                copies: had.map_or(0, |h| h.copies).max(m.copies),
+                electronic: had.is_some_and(|h| h.electronic),
+                waived_reason: None,
+            }
+        })
+        .collect()
+}
+
 pub fn merge(held: &mut Vec<MaterialReceipt>, arrived: &[MaterialReceipt]) {
     for a in arrived {
         match held.iter_mut().find(|h| h.material_id == a.material_id) {

@@ -95,6 +95,7 @@ pub fn request_supplement(
 pub struct SupplementInput {
     pub actor: Actor,
     pub case_id: String,
+    /// What arrived; empty means "everything the notice listed", recorded as the guide asks.
     pub materials: Vec<MaterialReceipt>,
     #[serde(default)]
     pub attachments: Vec<AttachmentInput>,
@@ -119,6 +120,11 @@ pub fn record_supplement(
         ctx,
         &case_id,
         Box::new(move |tx, snapshot, item, entries| {
+            let arrived = if arrived.is_empty() {
+                materials::as_the_guide_asks(item, &snapshot.materials)
+            } else {
+                arrived.clone()
+            };
             materials::check_known(item, &arrived)?;
             let applied = snapshot
                 .flow

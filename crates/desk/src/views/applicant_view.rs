@@ -37,6 +37,17 @@ impl From<&Applicant> for ApplicantView {
     }
 }
 
+/// What a lookup found, and how Rust read the text, so the screen knows what to do next without
+/// guessing: one hit for an ID number is the person; no hit prefills that field of the new record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ApplicantLookup {
+    pub hits: Vec<ApplicantView>,
+    /// `id_number`, `phone` or `name`.
+    pub read_as: String,
+    /// The text as the field of a new record takes it (trimmed).
+    pub text: String,
+}
+
 /// The live check of an ID number as the clerk types it, with the domain's message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct IdCheck {

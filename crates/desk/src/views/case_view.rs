@@ -64,8 +64,20 @@ pub struct MaterialLine {
     /// What the item's guide asks for (原件/复印件份数), so a supplement can be checked against it.
     pub required_originals: u32,
     pub required_copies: u32,
-    /// Scans linked to this material: file names.
-    pub scans: Vec<String>,
+    /// Scans linked to this material, with how far their upload has come.
+    pub scans: Vec<ScanLine>,
+}
+
+/// One scan of a material and its upload: `confirmed` once the server has checked the whole
+/// file's sha256 (until then the bytes sent so far, which the live sync progress overtakes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ScanLine {
+    pub file_name: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    #[ts(type = "number")]
+    pub uploaded_bytes: u64,
+    pub confirmed: bool,
 }
 
 /// One line of the case's history: the window's own entries and the server's status changes.

@@ -8,9 +8,9 @@ mod home_view;
 mod item_view;
 mod timeline_label;
 
-pub use applicant_view::{ApplicantView, IdCheck};
+pub use applicant_view::{ApplicantLookup, ApplicantView, IdCheck};
 pub(crate) use case_view::state_name as case_view_state;
-pub use case_view::{CaseRow, CaseView, DeadlineView, MaterialLine, TimelineLine};
+pub use case_view::{CaseRow, CaseView, DeadlineView, MaterialLine, ScanLine, TimelineLine};
 pub use home_view::HomeSummary;
 pub use item_view::{FieldView, ItemHit, ItemView, MaterialView};
 pub(crate) use timeline_label::timeline_label;

@@ -87,6 +87,24 @@ impl CaseStatus {
         matches!(self, CaseStatus::Approved | CaseStatus::Denied)
     }
 
+    /// The states the approval work moves an accepted case into (everything reachable from 受理
+    /// except 受理 itself and 撤回, which a window also reaches). The server owns a case after
+    /// acceptance (ARCHITECTURE.md §5), so when it reports one of these, that is the case's status
+    /// whatever the window's own copy says.
+    pub fn is_server_owned(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::Handled
+                | CaseStatus::Reviewed
+                | CaseStatus::Suspended
+                | CaseStatus::Dispatched
+                | CaseStatus::Approved
+                | CaseStatus::Denied
+                | CaseStatus::Concluded
+                | CaseStatus::Delivered
+        )
+    }
+
     /// The decision clock runs (or is paused) in these states.
     pub fn is_in_handling(self) -> bool {
         matches!(

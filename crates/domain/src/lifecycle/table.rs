@@ -115,4 +115,22 @@ mod tests {
             assert!(entered, "{s:?} unreachable");
         }
     }
+
+    #[test]
+    fn server_owned_states_are_those_after_acceptance() {
+        let mut reach = vec![S::Accepted];
+        let mut i = 0;
+        while i < reach.len() {
+            for &(from, _, to) in TRANSITIONS {
+                if from == reach[i] && !reach.contains(&to) {
+                    reach.push(to);
+                }
+            }
+            i += 1;
+        }
+        for s in ALL_STATUSES {
+            let after = reach.contains(&s) && s != S::Accepted && s != S::Withdrawn;
+            assert_eq!(after, s.is_server_owned(), "{s:?}");
+        }
+    }
 }

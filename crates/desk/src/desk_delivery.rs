@@ -1,0 +1,119 @@
+//! 送达: the citizen collects the result at the window that filed the case, and the clerk (or
+//! the village agent) records it. After acceptance the status is the server's (ARCHITECTURE.md
+//! §5, ownership), so the hand-over is an online action on the server, not an outbox op; the
+//! window then holds the server's answer at once, and the change log brings the timeline line.
+
+use std::time::Duration;
+
+use onestop_domain::lifecycle::{can_take, role_permits, ActionKind, CaseStatus, Transition};
+use onestop_local::sync_state::{self, ServerCaseState};
+use onestop_protocol::{ApiError, CaseActionRequest};
+use onestop_sync::{ServerClient, SyncError};
+
+use crate::desk::Desk;
+use crate::views::CaseView;
+
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(15);
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("当前账号无权登记送达")]
+    NotPermitted,
+    #[error("办件尚未同步到服务器，暂不能登记送达")]
+    NotSynced,
+    #[error("办件尚未作出决定（服务器状态：{status}），暂不能登记送达")]
+    NotDecided { status: String },
+    #[error("无法连接服务器，送达须在联网时登记，请稍后在办件页重试")]
+    Offline,
+    #[error("本次为离线登录，登记送达前请联网后重新登录")]
+    NeedsOnlineSignIn,
+}
+
+impl DeliveryError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            DeliveryError::NotPermitted => "delivery.not_permitted",
+            DeliveryError::NotSynced => "delivery.not_synced",
+            DeliveryError::NotDecided { .. } => "delivery.not_decided",
+            DeliveryError::Offline => "delivery.offline",
+            DeliveryError::NeedsOnlineSignIn => "delivery.needs_online_sign_in",
+        }
+    }
+}
+
+impl From<DeliveryError> for ApiError {
+    fn from(e: DeliveryError) -> Self {
+        ApiError::new(e.code(), e.to_string())
+    }
+}
+
+fn status_of(name: &str) -> Option<CaseStatus> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}
+
+impl Desk {
+    /// Records that the result of `case_id` was handed over (送达) and returns the case page.
+    pub async fn deliver_result(&self, case_id: String) -> Result<CaseView, ApiError> {
+        let actor = self.actor()?;
+        if !role_permits(&actor.role, ActionKind::Deliver) {
+            return Err(DeliveryError::NotPermitted.into());
+        }
+        let id = case_id.clone();
+        let known = self
+            .store()
+            .await?
+            .run(move |db, _| Ok(sync_state::server_state(db.conn(), &id)?))
+            .await?
+            .ok_or(DeliveryError::NotSynced)?;
+        if !status_of(&known.status).is_some_and(|s| can_take(s, ActionKind::Deliver)) {
+            let status = status_of(&known.status)
+                .map_or_else(|| known.status.clone(), |s| s.label().to_owned());
+            return Err(DeliveryError::NotDecided { status }.into());
+        }
+        let signer = self.signer().await?;
+        let client = ServerClient::new(&self.sync_server_url(), DELIVERY_TIMEOUT)
+            .map_err(|e| e.to_api_error())?;
+        let request = CaseActionRequest {
+            transition: Transition::Deliver,
+            part: None,
+            expected_version: Some(known.version),
+        };
+        let answer = match client
+            .case_action(&case_id, &request, signer.as_ref())
+            .await
+        {
+            Ok(a) => a.value,
+            Err(SyncError::Unreachable(_) | SyncError::BadResponse { .. }) => {
+                return Err(DeliveryError::Offline.into())
+            }
+            Err(SyncError::Server(e)) if e.code.starts_with("auth.") => {
+                return Err(DeliveryError::NeedsOnlineSignIn.into())
+            }
+            Err(e) => return Err(e.to_api_error()),
+        };
+        tracing::info!(case = %case_id, version = answer.version, "result delivered");
+        let status = serde_json::to_value(answer.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let id = case_id.clone();
+        let now = chrono::Utc::now();
+        self.store()
+            .await?
+            .run(move |db, _| {
+                let state = ServerCaseState {
+                    status: &status,
+                    due_on: answer.due_on,
+                    due_provisional: answer.due_provisional,
+                    version: answer.version,
+                };
+                Ok(sync_state::apply_server_state(db.conn(), &id, &state, now)?)
+            })
+            .await?;
+        // The change log carries the same step with its timeline line; fetch it now.
+        if let Err(e) = self.sync_now() {
+            tracing::debug!(code = %e.code, "no sync round after delivery");
+        }
+        self.case_view(case_id).await
+    }
+}

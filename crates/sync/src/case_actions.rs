@@ -1,0 +1,23 @@
+//! Online actions on a server-owned case from the window (docs/protocol.md §6): today only
+//! 送达, which the window that filed the case records when the citizen collects the result.
+
+use onestop_protocol::{CaseActionRequest, CaseView};
+use reqwest::StatusCode;
+
+use crate::account::Answered;
+use crate::transport::RequestSigner;
+use crate::{ServerClient, SyncError};
+
+impl ServerClient {
+    /// `POST /v1/cases/{case_id}/actions`, signed by the device with the clerk's session.
+    pub async fn case_action(
+        &self,
+        case_id: &str,
+        request: &CaseActionRequest,
+        signer: &dyn RequestSigner,
+    ) -> Result<Answered<CaseView>, SyncError> {
+        let path = format!("/v1/cases/{case_id}/actions");
+        self.post_json(&path, request, Some(signer), StatusCode::OK)
+            .await
+    }
+}
