@@ -103,10 +103,12 @@ pub fn mark_result(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let error_json = error.map(serde_json::to_string).transpose()?;
-    conn.execute(
+    // Cached: a push's results are stored 100 at a time, and preparing the statement for each
+    // showed in the drain's window-side CPU.
+    conn.prepare_cached(
         "UPDATE outbox SET acked_at = ?2, outcome = ?3, error_json = ?4 WHERE seq = ?1",
-        params![seq, now.to_rfc3339(), outcome, error_json],
-    )?;
+    )?
+    .execute(params![seq, now.to_rfc3339(), outcome, error_json])?;
     Ok(())
 }
 

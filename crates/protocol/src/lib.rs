@@ -31,7 +31,7 @@ pub use supervision::{
 };
 pub use sync::{
     op_hash, op_kind, Change, ChangesPage, Op, OpOutcome, OpResult, PushRequest, PushResponse,
-    MAX_OPS_PER_PUSH,
+    RawOp, MAX_OPS_PER_PUSH,
 };
 pub use upload::{
     header as upload_header, AttachmentState, CaseDetail, UploadMetadata, CHECKSUM_ALGORITHM,

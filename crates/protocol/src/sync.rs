@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use ts_rs::TS;
 use utoipa::ToSchema;
 
@@ -60,6 +61,81 @@ impl Op {
     /// Whether `sha256` matches the content (a corrupted or hand-edited op fails).
     pub fn hash_matches(&self) -> bool {
         op_hash(&self.kind, &self.payload) == self.sha256
+    }
+}
+
+/// An [`Op`] as a window sends it: the payload is the JSON text its outbox stored, written to the
+/// wire as it is. Parsing every payload into a `Value` tree only to print it again was a large
+/// part of the window's CPU in a drain. The JSON is the `Op`'s with that payload (the same bytes
+/// when the text is what `serde_json` printed for it), and the server reads it as an `Op`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RawOp {
+    pub device_id: String,
+    pub seq: u64,
+    pub op_id: String,
+    pub kind: String,
+    pub payload: Box<RawValue>,
+    pub sha256: String,
+}
+
+impl RawOp {
+    /// Fails unless `payload` is exactly one JSON value: a damaged row must cost its own op, not
+    /// turn the whole push into broken JSON.
+    pub fn new(
+        device_id: impl Into<String>,
+        seq: u64,
+        op_id: impl Into<String>,
+        kind: impl Into<String>,
+        payload: String,
+        sha256: impl Into<String>,
+    ) -> Result<RawOp, serde_json::Error> {
+        Ok(RawOp {
+            device_id: device_id.into(),
+            seq,
+            op_id: op_id.into(),
+            kind: kind.into(),
+            payload: RawValue::from_string(payload)?,
+            sha256: sha256.into(),
+        })
+    }
+
+    /// The op with its payload parsed, as the server sees it.
+    pub fn to_op(&self) -> Result<Op, serde_json::Error> {
+        Ok(Op {
+            device_id: self.device_id.clone(),
+            seq: self.seq,
+            op_id: self.op_id.clone(),
+            kind: self.kind.clone(),
+            payload: serde_json::from_str(self.payload.get())?,
+            sha256: self.sha256.clone(),
+        })
+    }
+}
+
+impl From<&Op> for RawOp {
+    fn from(op: &Op) -> RawOp {
+        RawOp {
+            device_id: op.device_id.clone(),
+            seq: op.seq,
+            op_id: op.op_id.clone(),
+            kind: op.kind.clone(),
+            // A `Value` always prints: its map keys are strings and it holds no non-finite float.
+            payload: serde_json::value::to_raw_value(&op.payload)
+                .expect("a serde_json::Value always serialises"),
+            sha256: op.sha256.clone(),
+        }
+    }
+}
+
+/// Equal when every field is, the payload compared as text (the bytes that go on the wire).
+impl PartialEq for RawOp {
+    fn eq(&self, other: &RawOp) -> bool {
+        self.device_id == other.device_id
+            && self.seq == other.seq
+            && self.op_id == other.op_id
+            && self.kind == other.kind
+            && self.payload.get() == other.payload.get()
+            && self.sha256 == other.sha256
     }
 }
 

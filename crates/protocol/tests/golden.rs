@@ -168,6 +168,84 @@ fn push_request_and_response() {
     );
 }
 
+/// What a window sends: ops whose payload is the JSON text its outbox stored (`RawOp`). The server
+/// reads `PushRequest`, so the push must be the golden push request to the byte.
+#[test]
+fn a_push_of_raw_ops_is_the_golden_push_request() {
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct RawPush {
+        ops: Vec<RawOp>,
+    }
+    let op = Op::new(
+        "dev-1",
+        7,
+        "019ac6a0-0000-7000-8000-0000000000f7",
+        op_kind::APPLICANT_UPSERT,
+        serde_json::to_value(applicant()).unwrap(),
+    );
+    // The outbox stores `serde_json::to_string(&payload)` and hands that text back unparsed.
+    let stored = serde_json::to_string(&op.payload).unwrap();
+    let raw = RawOp::new(
+        &op.device_id,
+        op.seq,
+        &op.op_id,
+        &op.kind,
+        stored,
+        &op.sha256,
+    )
+    .unwrap();
+    assert_eq!(raw, RawOp::from(&op));
+    let sent = serde_json::to_vec(&RawPush { ops: vec![raw] }).unwrap();
+    let golden = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/push_request.json"
+    ))
+    .unwrap();
+    let golden: PushRequest = serde_json::from_str(&golden).unwrap();
+    assert_eq!(sent, serde_json::to_vec(&golden).unwrap());
+    let read: PushRequest = serde_json::from_slice(&sent).unwrap();
+    assert_eq!(read, golden);
+    assert!(read.ops[0].hash_matches());
+    // And back: a `RawOp` read from the wire parses to the same op.
+    let back: RawPush = serde_json::from_slice(&sent).unwrap();
+    assert_eq!(back.ops[0].to_op().unwrap(), golden.ops[0]);
+}
+
+/// A stored payload in another layout (a hand edit, SQLite's `json_set`) goes out as it is: the
+/// same value to the server, whose hash is over canonical JSON, so layout never matters.
+#[test]
+fn a_raw_payload_keeps_its_layout_and_means_the_same() {
+    let payload = serde_json::json!({"b": [1, 2.5, "二"], "a": {"z": null, "y": true}});
+    let op = Op::new("dev-1", 3, "op-3", op_kind::CASE_SNAPSHOT, payload);
+    let text = r#"{"b":[1, 2.5,"二"],  "a":{"y":true,"z":null}}"#;
+    let raw = RawOp::new(
+        "dev-1",
+        3,
+        "op-3",
+        op_kind::CASE_SNAPSHOT,
+        text.into(),
+        &op.sha256,
+    )
+    .unwrap();
+    let sent = serde_json::to_string(&raw).unwrap();
+    assert!(sent.contains(text), "{sent}");
+    let read: Op = serde_json::from_str(&sent).unwrap();
+    assert_eq!(read, op);
+    assert!(read.hash_matches());
+}
+
+#[test]
+fn a_raw_payload_must_be_one_json_value() {
+    for bad in ["", "{\"a\":", "{} {}", "{\"a\":1} x", "nul"] {
+        assert!(
+            RawOp::new("d", 1, "o", "k", bad.into(), "h").is_err(),
+            "{bad:?} was taken"
+        );
+    }
+    let padded = RawOp::new("d", 1, "o", "k", " {\"a\":1}\n".into(), "h").unwrap();
+    assert_eq!(padded.payload.get(), "{\"a\":1}");
+}
+
 #[test]
 fn changes_page() {
     check(

@@ -3,7 +3,7 @@
 //!
 //! Implementations are blocking (SQLite); the engine calls them on tokio's blocking pool.
 
-use onestop_protocol::{ApiError, ChangesPage, Op, OpResult};
+use onestop_protocol::{ApiError, ChangesPage, OpResult, RawOp};
 
 /// A failure of the local side (database), as text for the log and the clerk.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,7 +21,8 @@ pub struct QueueStats {
 pub trait OutboxPort: Send + Sync + 'static {
     /// Up to `limit` unacknowledged ops in seq order, leaving out every op of a case that has a
     /// rejected op still waiting for the clerk: one bad op holds back its own case, never others.
-    fn next_batch(&self, limit: usize) -> Result<Vec<Op>, PortError>;
+    /// Payloads come as the stored JSON text and go to the wire without being parsed.
+    fn next_batch(&self, limit: usize) -> Result<Vec<RawOp>, PortError>;
     /// Stores the server's results, all in one transaction.
     fn record_results(&self, results: &[OpResult]) -> Result<(), PortError>;
     fn stats(&self) -> Result<QueueStats, PortError>;

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use onestop_protocol::{ApiError, ChangesPage, Op, PushResponse};
+use onestop_protocol::{ApiError, ChangesPage, PushResponse, RawOp};
 use reqwest::header::{HeaderMap, CONTENT_ENCODING, CONTENT_TYPE, DATE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
@@ -103,7 +103,7 @@ impl ServerClient {
     }
 
     /// `POST /v1/ops`, gzipped when that pays (see `compress.rs`).
-    pub async fn push_ops(&self, ops: &[Op], signer: &dyn RequestSigner) -> (PushAnswer, Seen) {
+    pub async fn push_ops(&self, ops: &[RawOp], signer: &dyn RequestSigner) -> (PushAnswer, Seen) {
         let json = match serde_json::to_vec(&PushBody { ops }) {
             Ok(b) => b,
             Err(e) => {
@@ -189,10 +189,11 @@ impl ServerClient {
     }
 }
 
-/// `PushRequest` by reference: the same JSON without deep-copying 100 payloads to write it.
+/// `PushRequest` by reference, its payloads the stored JSON text: the same JSON without copying
+/// or re-printing 100 payloads to write it.
 #[derive(serde::Serialize)]
 struct PushBody<'a> {
-    ops: &'a [Op],
+    ops: &'a [RawOp],
 }
 
 fn later(error: SyncError, retry_after: Option<Duration>) -> PushAnswer {
@@ -260,7 +261,7 @@ fn seen(headers: &HeaderMap, sent: SystemTime, received: SystemTime) -> Seen {
 
 #[cfg(test)]
 mod tests {
-    use onestop_protocol::{op_kind, Op, PushRequest};
+    use onestop_protocol::{op_kind, Op, PushRequest, RawOp};
 
     use super::PushBody;
 
@@ -273,11 +274,27 @@ mod tests {
                     seq,
                     format!("op-{seq}"),
                     op_kind::CASE_SNAPSHOT,
-                    serde_json::json!({"n": seq, "名": "王芳"}),
+                    serde_json::json!({"n": seq, "名": "王芳", "z": [1.5, null]}),
                 )
             })
             .collect();
-        let borrowed = serde_json::to_vec(&PushBody { ops: &ops }).unwrap();
+        // As the outbox hands them over: the payload text it stored.
+        let raw: Vec<RawOp> = ops
+            .iter()
+            .map(|op| {
+                let stored = serde_json::to_string(&op.payload).unwrap();
+                RawOp::new(
+                    &op.device_id,
+                    op.seq,
+                    &op.op_id,
+                    &op.kind,
+                    stored,
+                    &op.sha256,
+                )
+                .unwrap()
+            })
+            .collect();
+        let borrowed = serde_json::to_vec(&PushBody { ops: &raw }).unwrap();
         let owned = serde_json::to_vec(&PushRequest { ops: ops.clone() }).unwrap();
         assert_eq!(borrowed, owned);
         let back: PushRequest = serde_json::from_slice(&borrowed).unwrap();

@@ -10,10 +10,16 @@
 //! - **resume**: a 50 MB scan; the proxy cuts the upload at 90 % of the file; the engine resumes
 //!   from the server's offset. Figures: bytes sent after the cut against the bytes missing, and
 //!   the bytes of the file sent twice.
+//! - **accept** (`--only accept`, not in the default run): the clerk is signed in, the server is
+//!   down, and the window accepts `--queue` cases (default 3,000) one after another; each accept
+//!   is timed. Every accept triggers a round that fails at once, so this is what the clerk waits
+//!   for with a long offline queue.
 //!
 //! `cargo bench -p onestop-chaos --bench drain_resume` (options after `--`: `--runs 2`,
-//! `--cases 10000`, `--windows 2`, `--scan-bytes 50000000`, `--only drain|resume`). A terminal
-//! numbers at most 9,999 cases a day, so more cases than that need two windows.
+//! `--cases 10000`, `--windows 2`, `--scan-bytes 50000000`, `--only drain|resume|accept`,
+//! `--store sqlite|pg`, `--queue 3000`, `--gzip on|off|both`). `--store pg` runs the drain's
+//! server on a fresh schema of the PostgreSQL database in `ONESTOP_TEST_PG`, dropped afterwards.
+//! A terminal numbers at most 9,999 cases a day, so more cases than that need two windows.
 
 #[path = "../../../crates/desk/tests/common/mod.rs"]
 #[allow(unused_imports)]
@@ -30,14 +36,14 @@ use std::time::{Duration, Instant};
 use common::server::{TestServer, PASSWORD};
 use common::window::{window_as, Window};
 use common::*;
-use measure::{cpu_seconds, Args, Drain, Resume};
+use measure::{cpu_seconds, AcceptLatency, Args, Drain, Resume};
 use onestop_chaos::{ChaosProxy, Faults, SplitMix};
 use onestop_desk::{
     AttachmentInput, Desk, DeskConfig, KeyStore, MemoryKeyStore, NewCaseInput, SyncStatus,
 };
 use onestop_domain::lifecycle::Role;
 use onestop_local::{settings, sync_state, Db, DB_FILE};
-use onestop_protocol::{PushRequest, MAX_OPS_PER_PUSH};
+use onestop_protocol::MAX_OPS_PER_PUSH;
 
 const FOOD: &str = "019900040000";
 
@@ -45,7 +51,13 @@ fn main() {
     let args = Args::parse();
     if let Some(child) = &args.child {
         let line = match child.as_str() {
-            "drain" => serde_json::to_string(&drain_child(args.cases, args.windows)).unwrap(),
+            "drain" => {
+                serde_json::to_string(&drain_child(args.cases, args.windows, &args.store)).unwrap()
+            }
+            "accept" => {
+                let rt = runtime("cli");
+                serde_json::to_string(&rt.block_on(accept_latency(args.queue))).unwrap()
+            }
             "resume" => {
                 let rt = runtime("cli");
                 serde_json::to_string(&rt.block_on(resume(args.scan_bytes))).unwrap()
@@ -57,11 +69,21 @@ fn main() {
     }
     let machine = measure::machine_note();
     println!("onestop-sync drain and resume; {machine}");
+    if args.only.as_deref() == Some("accept") {
+        for run in 1..=args.runs {
+            let a: AcceptLatency = run_child("accept", true, &args);
+            println!("accept run {run}: {}", a.line());
+        }
+        return;
+    }
     if args.only.as_deref() != Some("resume") {
         let mut on = Vec::new();
         let mut off = Vec::new();
         for run in 1..=args.runs {
             for (gzip, out) in [(true, &mut on), (false, &mut off)] {
+                if args.gzip == if gzip { "off" } else { "on" } {
+                    continue;
+                }
                 let d: Drain = run_child("drain", gzip, &args);
                 println!("drain run {run}, gzip {}: {}", onoff(gzip), d.line());
                 out.push(d);
@@ -69,12 +91,14 @@ fn main() {
         }
         println!();
         println!(
-            "| drain {} cases, {} window(s) | cases/s | up B/case | down B/case | CPU s (process) | CPU ms/case | of which server | of which window | sign-in to round end s | server handlers s |",
-            args.cases, args.windows
+            "| drain {} cases, {} window(s), {} store | cases/s | up B/case | down B/case | CPU s (process) | CPU ms/case | of which server | of which window | sign-in to round end s | server handlers s |",
+            args.cases, args.windows, args.store
         );
         println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (label, runs) in [("gzip on", &on), ("gzip off", &off)] {
-            println!("{}", Drain::table_row(label, runs));
+            if !runs.is_empty() {
+                println!("{}", Drain::table_row(label, runs));
+            }
         }
         if let Some(first) = on.first() {
             println!();
@@ -117,6 +141,8 @@ fn run_child<T: serde::de::DeserializeOwned>(what: &str, gzip: bool, args: &Args
         .args(["--cases", &args.cases.to_string()])
         .args(["--windows", &args.windows.to_string()])
         .args(["--scan-bytes", &args.scan_bytes.to_string()])
+        .args(["--store", &args.store])
+        .args(["--queue", &args.queue.to_string()])
         .env(
             onestop_sync::compress::GZIP_ENV,
             if gzip { "1" } else { "0" },
@@ -165,13 +191,62 @@ fn runtime(name: &str) -> tokio::runtime::Runtime {
 
 /// The server, the proxy and the window each on their own runtime, so the drain's CPU time can
 /// be split between them.
-fn drain_child(cases: usize, windows: usize) -> Drain {
+fn drain_child(cases: usize, windows: usize, store: &str) -> Drain {
     let srv = runtime("srv");
     let net = runtime("net");
     let cli = runtime("cli");
-    let server = srv.block_on(TestServer::start_on(None));
+    let pg = (store == "pg").then(|| srv.block_on(PgSchema::fresh()));
+    let server = srv.block_on(TestServer::start_on(pg.as_ref().map(|p| p.url.clone())));
     let proxy = net.block_on(ChaosProxy::start(server.addr, 1)).unwrap();
-    cli.block_on(drain(cases, windows, server, proxy))
+    let out = cli.block_on(drain(cases, windows, server, proxy));
+    if let Some(pg) = pg {
+        srv.block_on(pg.drop_schema());
+    }
+    out
+}
+
+/// A schema of its own on the PostgreSQL test database (`ONESTOP_TEST_PG`), as the chaos
+/// convergence test makes one, so a run neither sees nor leaves other runs' rows.
+struct PgSchema {
+    base: String,
+    schema: String,
+    url: String,
+}
+
+impl PgSchema {
+    async fn fresh() -> PgSchema {
+        let base = std::env::var("ONESTOP_TEST_PG")
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+            .expect("--store pg needs ONESTOP_TEST_PG (a PostgreSQL URL)");
+        let schema = format!("drain_{}", uuid::Uuid::now_v7().simple());
+        Self::admin(&base)
+            .await
+            .batch_execute(&format!("CREATE SCHEMA {schema}"))
+            .await
+            .unwrap();
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+        PgSchema { base, schema, url }
+    }
+
+    async fn admin(url: &str) -> tokio_postgres::Client {
+        let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        client
+    }
+
+    async fn drop_schema(self) {
+        let dropped = Self::admin(&self.base)
+            .await
+            .batch_execute(&format!("DROP SCHEMA {} CASCADE", self.schema))
+            .await;
+        if let Err(e) = dropped {
+            eprintln!("schema {} left behind: {e}", self.schema);
+        }
+    }
 }
 
 async fn drain(cases: usize, windows: usize, server: TestServer, proxy: ChaosProxy) -> Drain {
@@ -342,14 +417,81 @@ fn queue_of(w: &Window) -> (u64, u64) {
     sync_state::queue_stats(db.conn()).unwrap()
 }
 
-/// The body of the first push the window will send: the first 100 queued ops, as JSON.
+/// The body of the first push the window will send: the first 100 queued ops, as JSON (the
+/// protocol's `PushRequest`).
 fn first_push_body(w: &Window) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Push<T> {
+        ops: Vec<T>,
+    }
     let db = Db::open(&w.dir.path().join(DB_FILE), w.keys.as_ref()).unwrap();
     let device = settings::get(db.conn(), "server.device_id")
         .unwrap()
         .unwrap();
     let ops = sync_state::next_batch(db.conn(), &device, MAX_OPS_PER_PUSH).unwrap();
-    serde_json::to_vec(&PushRequest { ops }).unwrap()
+    serde_json::to_vec(&Push { ops }).unwrap()
+}
+
+/// The clerk signed in, the server gone: `queue` accepts, each timed, each triggering a round that
+/// fails at once (the proxy finds nothing listening behind it).
+async fn accept_latency(queue: usize) -> AcceptLatency {
+    let mut server = TestServer::start_on(None).await;
+    let proxy = ChaosProxy::start(server.addr, 3).await.unwrap();
+    let w = enrolled_window(&server, &proxy.url(), "a").await;
+    w.desk
+        .login("clerka".into(), PASSWORD.into())
+        .await
+        .unwrap();
+    until(&w, "the first round", Duration::from_secs(60), |s| {
+        s.last_success_at.is_some() && !s.running
+    })
+    .await;
+    let applicant = w
+        .desk
+        .register_applicant(person(
+            "110101199003071233",
+            "王芳",
+            "13800138000",
+            "城关镇人民路 8 号",
+        ))
+        .await
+        .unwrap();
+    server.stop().await;
+    let food = item(FOOD);
+    let mut accept_ms = Vec::with_capacity(queue);
+    let started = Instant::now();
+    for _ in 0..queue {
+        let form = w
+            .desk
+            .prefill_form(applicant.applicant_id.clone(), food.impl_code.clone())
+            .await
+            .unwrap();
+        let t = Instant::now();
+        w.desk
+            .accept(NewCaseInput {
+                actor: clerk(),
+                impl_code: food.impl_code.clone(),
+                applicant_id: applicant.applicant_id.clone(),
+                form: complete_form(&food, form),
+                materials: all_materials(&food),
+                attachments: Vec::new(),
+                proxy: None,
+            })
+            .await
+            .unwrap();
+        accept_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let total_secs = started.elapsed().as_secs_f64();
+    let status = w.desk.sync_status();
+    assert!(
+        status.failures > 0 && status.queued_ops as usize > queue / 2,
+        "the rounds were meant to fail with the queue growing: {status:?}"
+    );
+    AcceptLatency {
+        queue,
+        accept_ms,
+        total_secs,
+    }
 }
 
 async fn server_cases(server: &TestServer) -> usize {

@@ -6,7 +6,7 @@ use chrono::Utc;
 use onestop_local::sync_state::{self, ServerCaseState};
 use onestop_local::LocalError;
 use onestop_protocol::{
-    change_kind, CaseConfirmed, CaseStatusChanged, ChangesPage, Op, OpOutcome, OpResult,
+    change_kind, CaseConfirmed, CaseStatusChanged, ChangesPage, OpOutcome, OpResult, RawOp,
 };
 use onestop_sync::ports::{ChangesPort, OutboxPort, PortError, QueueStats};
 
@@ -24,7 +24,7 @@ pub struct LocalOutbox {
 }
 
 impl OutboxPort for LocalOutbox {
-    fn next_batch(&self, limit: usize) -> Result<Vec<Op>, PortError> {
+    fn next_batch(&self, limit: usize) -> Result<Vec<RawOp>, PortError> {
         self.store
             .blocking(|db| Ok(sync_state::next_batch(db.conn(), &self.device_id, limit)?))
             .map_err(port)

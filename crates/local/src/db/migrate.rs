@@ -11,6 +11,11 @@ use crate::error::{LocalError, Result};
 pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/0001_init.sql")),
     (2, "sync", include_str!("../../migrations/0002_sync.sql")),
+    (
+        3,
+        "outbox_queue",
+        include_str!("../../migrations/0003_outbox_queue.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded. Returns the versions applied now.

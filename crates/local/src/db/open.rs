@@ -124,6 +124,9 @@ fn open_with_key(path: &Path, key: &[u8]) -> Result<Connection> {
     // FULL: a power cut after the voucher printed must not roll back the number on it.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // A row that INSERT OR REPLACE removes fires its delete triggers only with this on; the
+    // outbox's queue counts (migration 3) are kept by triggers and would drift otherwise.
+    conn.pragma_update(None, "recursive_triggers", "ON")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     Ok(conn)
 }

@@ -59,7 +59,7 @@ impl MemOutbox {
 }
 
 impl OutboxPort for MemOutbox {
-    fn next_batch(&self, limit: usize) -> Result<Vec<Op>, PortError> {
+    fn next_batch(&self, limit: usize) -> Result<Vec<RawOp>, PortError> {
         let ops = self.ops.lock().unwrap();
         let held: Vec<&String> = ops
             .iter()
@@ -70,7 +70,7 @@ impl OutboxPort for MemOutbox {
             .iter()
             .filter(|o| o.2.is_none() && !held.contains(&&o.1))
             .take(limit)
-            .map(|o| o.0.clone())
+            .map(|o| RawOp::from(&o.0))
             .collect())
     }
     fn record_results(&self, results: &[OpResult]) -> Result<(), PortError> {

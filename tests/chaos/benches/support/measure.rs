@@ -8,6 +8,13 @@ pub struct Args {
     pub windows: usize,
     pub scan_bytes: usize,
     pub only: Option<String>,
+    /// The server's store for the drain: `sqlite` (a temp file) or `pg` (a fresh schema on the
+    /// database `ONESTOP_TEST_PG` names).
+    pub store: String,
+    /// Drain with request compression `on`, `off` or `both` (each run, in that order).
+    pub gzip: String,
+    /// Cases queued, with the engine running and the server down, for `--only accept`.
+    pub queue: usize,
     /// Set in the child processes that take one measurement each.
     pub child: Option<String>,
 }
@@ -20,6 +27,9 @@ impl Args {
             windows: 2,
             scan_bytes: 50_000_000,
             only: None,
+            store: "sqlite".into(),
+            gzip: "both".into(),
+            queue: 3_000,
             child: None,
         };
         let mut it = std::env::args().skip(1);
@@ -31,6 +41,21 @@ impl Args {
                 "--windows" => args.windows = value().parse().unwrap(),
                 "--scan-bytes" => args.scan_bytes = value().parse().unwrap(),
                 "--only" => args.only = Some(value()),
+                "--store" => {
+                    args.store = value();
+                    assert!(
+                        matches!(args.store.as_str(), "sqlite" | "pg"),
+                        "--store is sqlite or pg"
+                    );
+                }
+                "--queue" => args.queue = value().parse().unwrap(),
+                "--gzip" => {
+                    args.gzip = value();
+                    assert!(
+                        matches!(args.gzip.as_str(), "on" | "off" | "both"),
+                        "--gzip is on, off or both"
+                    );
+                }
                 "--child" => args.child = Some(value()),
                 // `cargo bench` passes `--bench`; nothing else is ours.
                 _ => {}
@@ -285,6 +310,41 @@ impl Drain {
             m(&|d| d.cpu_window_secs * 1000.0 / n(d)),
             m(&|d| d.round_end_secs),
             m(&|d| d.server_push_secs + d.server_pull_secs),
+        )
+    }
+}
+
+/// `accept` with the engine running and the server down (every accept triggers a round that fails
+/// at once), timed one by one while the queue grows to `queue` cases.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AcceptLatency {
+    pub queue: usize,
+    /// Each accept's wall time, ms, in order (the queue held `i` cases before the `i`th).
+    pub accept_ms: Vec<f64>,
+    pub total_secs: f64,
+}
+
+impl AcceptLatency {
+    fn window(&self, from: usize, to: usize) -> (f64, f64) {
+        let w = &self.accept_ms[from.min(self.accept_ms.len())..to.min(self.accept_ms.len())];
+        let mut sorted = w.to_vec();
+        sorted.sort_by(|a, b| a.total_cmp(b));
+        let p90 = sorted
+            .get((sorted.len() * 9 / 10).min(sorted.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(f64::NAN);
+        (median(w), p90)
+    }
+
+    pub fn line(&self) -> String {
+        let n = self.accept_ms.len();
+        let (first, first90) = self.window(0, 100);
+        let (last, last90) = self.window(n.saturating_sub(100), n);
+        format!(
+            "{n} accepts with the server down in {:.1} s; first 100: median {first:.1} ms, p90 \
+             {first90:.1} ms; last 100 ({}–{n} queued): median {last:.1} ms, p90 {last90:.1} ms",
+            self.total_secs,
+            n.saturating_sub(100),
         )
     }
 }
