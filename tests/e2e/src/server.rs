@@ -56,6 +56,9 @@ impl TestServer {
         let mut cmd = Command::new(binary("onestop-server"));
         cmd.arg("--database")
             .arg(&self.database)
+            // Beside the database: the default is relative to the working directory.
+            .arg("--upload-dir")
+            .arg(self.database.with_file_name("uploads"))
             .arg("--listen")
             .arg(format!("127.0.0.1:{}", self.port))
             .arg("serve")
