@@ -228,7 +228,14 @@ async fn offline_cases_drain_approval_returns_and_a_poisoned_op_waits_for_the_cl
     wait_for("the second approval", Duration::from_secs(10), || {
         let d = &desk;
         let id = cases[1].clone();
-        async move { d.case_view(id).await.unwrap().actions.iter().any(|a| a == "deliver") }
+        async move {
+            d.case_view(id)
+                .await
+                .unwrap()
+                .actions
+                .iter()
+                .any(|a| a == "deliver")
+        }
     })
     .await;
 
