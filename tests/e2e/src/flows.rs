@@ -153,13 +153,49 @@ pub async fn start_disability_case(app: &AppSession, id: &str, name: &str) {
     ))
     .await;
     app.wait_visible("[data-testid=case-form]", LONG).await;
-    fill_form(app, |f| match f {
+    fill_form(app, disability_values).await;
+}
+
+/// What the scenarios type into the 残疾人证新办 form, by field.
+pub fn disability_values(field: &str) -> Option<&'static str> {
+    match field {
         "disability_category" => Some("肢体"),
         "cause" => Some("疾病"),
         "assessment_site" => Some("示范县人民医院"),
         _ => None,
-    })
+    }
+}
+
+/// Like [`start_disability_case`] for an applicant the window already knows: the item by its
+/// pinyin initials, the applicant by ID number (one hit is taken at once), then the form.
+pub async fn start_disability_case_known(app: &AppSession, id: &str) {
+    app.wait_visible("[data-testid=item-search]", LONG).await;
+    app.keys("cjrz").await;
+    app.wait_text(
+        "[data-testid=item-hits] li:first-child",
+        "残疾人证新办",
+        LONG,
+    )
     .await;
+    press(app, Key::Enter).await;
+    app.wait_text("[data-testid=item-name]", "残疾人证新办", LONG)
+        .await;
+    app.wait_visible("[data-testid=applicant-search]", LONG)
+        .await;
+    app.keys(&format!("{id}{}", Key::Enter)).await;
+    app.wait_visible("[data-testid=applicant-chosen]", LONG)
+        .await;
+    app.wait_visible("[data-testid=case-form]", LONG).await;
+    // The page moves the focus into the form once the prefill has arrived.
+    let started = Instant::now();
+    while app.focused_testid("field-").await.is_empty() {
+        assert!(
+            started.elapsed() < LONG,
+            "the focus never reached the case form"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    fill_form(app, disability_values).await;
 }
 
 /// The acceptance number shown in the result line, digits only.

@@ -5,15 +5,29 @@
 
 pub mod flows;
 mod process;
+pub mod procfs;
 pub mod seed;
 mod server;
 mod webdriver;
 
 pub use process::Managed;
 pub use server::TestServer;
-pub use webdriver::{AppSession, AppSessionBuilder};
+pub use webdriver::{AppSession, AppSessionBuilder, DriverReady};
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The cargo profile whose binaries [`binary`] returns; debug unless [`use_profile`] said otherwise.
+static PROFILE: OnceLock<String> = OnceLock::new();
+
+/// Makes [`binary`], and so every helper that starts the app or the server, use the binaries of
+/// `profile` (`"release"` for the window-speed benchmark) instead of the debug ones. Call it once,
+/// before anything is started; the tests never call it.
+pub fn use_profile(profile: &str) {
+    let set =
+        PROFILE.set(profile.to_owned()).is_ok() || PROFILE.get().is_some_and(|p| p == profile);
+    assert!(set, "use_profile called twice with different profiles");
+}
 
 /// The workspace's target folder, where `make test` built the binaries.
 pub fn target_dir() -> PathBuf {
@@ -22,9 +36,11 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
 }
 
-/// A built binary of this workspace (debug profile), with a clear message when it is missing.
+/// A built binary of this workspace (debug profile unless [`use_profile`] chose another), with a
+/// clear message when it is missing.
 pub fn binary(name: &str) -> PathBuf {
-    let path = target_dir().join("debug").join(name);
+    let profile = PROFILE.get().map_or("debug", String::as_str);
+    let path = target_dir().join(profile).join(name);
     assert!(
         path.exists(),
         "{} is missing: build it first (`make test` runs `cargo build --workspace --bins`)",

@@ -34,6 +34,13 @@ impl AppSessionBuilder {
     }
 
     pub async fn launch(self) -> AppSession {
+        self.start_driver().await.open().await
+    }
+
+    /// The first half of [`AppSessionBuilder::launch`]: tauri-driver is started and listening,
+    /// the app is not. A benchmark can prepare the machine (drop the page cache) before
+    /// [`DriverReady::open`] starts the app.
+    pub async fn start_driver(self) -> DriverReady {
         assert!(
             std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some(),
             "no display: run the end-to-end tests under xvfb-run (make test does)"
@@ -55,7 +62,46 @@ impl AppSessionBuilder {
             .stderr(err);
         let driver = Managed::spawn("tauri-driver", &mut cmd);
         wait_port(port, Duration::from_secs(20)).await;
+        DriverReady {
+            app,
+            port,
+            native_port,
+            log,
+            driver,
+        }
+    }
+}
 
+/// tauri-driver is listening; [`DriverReady::open`] asks it for a session, which starts the app.
+pub struct DriverReady {
+    app: PathBuf,
+    port: u16,
+    native_port: u16,
+    log: PathBuf,
+    driver: Managed,
+}
+
+impl DriverReady {
+    /// tauri-driver's process id (the app is a descendant of it once the session exists).
+    pub fn driver_pid(&self) -> Option<u32> {
+        self.driver.pid()
+    }
+
+    /// Waits (up to `limit`) until tauri-driver's WebKitWebDriver listens too, so that the first
+    /// session request is not refused and retried.
+    pub async fn wait_native(&self, limit: Duration) {
+        wait_port(self.native_port, limit).await;
+    }
+
+    /// Opens the WebDriver session: WebKitWebDriver starts the app.
+    pub async fn open(self) -> AppSession {
+        let DriverReady {
+            app,
+            port,
+            log,
+            driver,
+            ..
+        } = self;
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
@@ -94,6 +140,11 @@ impl Default for AppSessionBuilder {
 }
 
 impl AppSession {
+    /// tauri-driver's process id; the app and its WebKit processes are descendants of it.
+    pub fn driver_pid(&self) -> Option<u32> {
+        self.driver.pid()
+    }
+
     /// Polls until the element matching `css` has attribute `attr` equal to `value`; returns the
     /// time it took. Panics with what was last seen when `limit` passes.
     pub async fn wait_attr(&self, css: &str, attr: &str, value: &str, limit: Duration) -> Duration {
