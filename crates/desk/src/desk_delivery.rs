@@ -47,10 +47,6 @@ impl From<DeliveryError> for ApiError {
     }
 }
 
-fn status_of(name: &str) -> Option<CaseStatus> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
-}
-
 impl Desk {
     /// Records that the result of `case_id` was handed over (送达) and returns the case page.
     pub async fn deliver_result(&self, case_id: String) -> Result<CaseView, ApiError> {
@@ -65,9 +61,9 @@ impl Desk {
             .run(move |db, _| Ok(sync_state::server_state(db.conn(), &id)?))
             .await?
             .ok_or(DeliveryError::NotSynced)?;
-        if !status_of(&known.status).is_some_and(|s| can_take(s, ActionKind::Deliver)) {
-            let status = status_of(&known.status)
-                .map_or_else(|| known.status.clone(), |s| s.label().to_owned());
+        let server = CaseStatus::from_name(&known.status);
+        if !server.is_some_and(|s| can_take(s, ActionKind::Deliver)) {
+            let status = server.map_or_else(|| known.status.clone(), |s| s.label().to_owned());
             return Err(DeliveryError::NotDecided { status }.into());
         }
         let signer = self.signer().await?;
@@ -92,17 +88,14 @@ impl Desk {
             Err(e) => return Err(e.to_api_error()),
         };
         tracing::info!(case = %case_id, version = answer.version, "result delivered");
-        let status = serde_json::to_value(answer.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let status = answer.status.name();
         let id = case_id.clone();
         let now = chrono::Utc::now();
         self.store()
             .await?
             .run(move |db, _| {
                 let state = ServerCaseState {
-                    status: &status,
+                    status,
                     due_on: answer.due_on,
                     due_provisional: answer.due_provisional,
                     version: answer.version,

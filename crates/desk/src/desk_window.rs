@@ -218,12 +218,9 @@ impl Desk {
     pub fn status_choices(&self) -> Vec<StatusChoice> {
         onestop_domain::lifecycle::ALL_STATUSES
             .iter()
-            .filter_map(|s| match serde_json::to_value(s) {
-                Ok(serde_json::Value::String(value)) => Some(StatusChoice {
-                    value,
-                    label: s.label().to_owned(),
-                }),
-                _ => None,
+            .map(|s| StatusChoice {
+                value: s.name().to_owned(),
+                label: s.label().to_owned(),
             })
             .collect()
     }

@@ -20,12 +20,8 @@ fn grouped(number: &str) -> String {
         .unwrap_or_else(|_| number.to_owned())
 }
 
-fn status_of(name: &str) -> Option<CaseStatus> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
-}
-
 fn status_label(name: &str) -> String {
-    status_of(name).map_or_else(|| name.to_owned(), |s| s.label().to_owned())
+    CaseStatus::from_name(name).map_or_else(|| name.to_owned(), |s| s.label().to_owned())
 }
 
 /// Beijing time for the clerk, to the minute.
@@ -159,7 +155,10 @@ pub fn case_view(
         vouchers.push("proxy_authorisation".to_owned());
     }
     let confirmed = detail.server_status.is_some();
-    let server = detail.server_status.as_deref().and_then(status_of);
+    let server = detail
+        .server_status
+        .as_deref()
+        .and_then(CaseStatus::from_name);
     // After acceptance the server's state of the approval work is the case's (see case_repo).
     let shown = server.filter(|s| s.is_server_owned()).unwrap_or(status);
     Ok(CaseView {
@@ -170,10 +169,7 @@ pub fn case_view(
         item_name: detail.item_name.clone(),
         applicant: ApplicantView::from(&applicant),
         proxy_name: s.proxy.as_ref().map(|p| p.name.clone()),
-        status: serde_json::to_value(shown)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        status: shown.name().to_owned(),
         status_label: if shown == status {
             detail.status_label.clone()
         } else {
@@ -256,7 +252,7 @@ fn row(conn: &Connection, ctx: &Ctx, db: &Db, s: CaseSummary) -> Result<CaseRow,
     let item_name = catalogue_repo::current_item(conn, &s.item_impl_code)
         .map(|iv| iv.item.name)
         .unwrap_or_else(|_| s.item_impl_code.clone());
-    let in_clock = status_of(&s.status).is_some_and(|st| st.is_in_handling());
+    let in_clock = CaseStatus::from_name(&s.status).is_some_and(|st| st.is_in_handling());
     let due_state = if in_clock {
         queries::case_detail(db, ctx, &s.case_id)?
             .deadline

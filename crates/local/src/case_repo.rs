@@ -175,10 +175,7 @@ static EFFECTIVE_STATUS: LazyLock<String> = LazyLock::new(|| {
     let owned: Vec<String> = ALL_STATUSES
         .iter()
         .filter(|s| s.is_server_owned())
-        .filter_map(|s| match serde_json::to_value(s) {
-            Ok(serde_json::Value::String(name)) => Some(format!("'{name}'")),
-            _ => None,
-        })
+        .map(|s| format!("'{}'", s.name()))
         .collect();
     format!(
         "(CASE WHEN c.server_status IN ({}) THEN c.server_status ELSE c.status END)",

@@ -142,12 +142,8 @@ fn apply_change(
         }
         _ => return skip(change, "unknown kind"),
     };
-    let status_text = match serde_json::to_value(status).map_err(LocalError::from)? {
-        serde_json::Value::String(s) => s,
-        other => other.to_string(),
-    };
     let state = ServerCaseState {
-        status: &status_text,
+        status: status.name(),
         due_on,
         due_provisional,
         version,

@@ -55,6 +55,31 @@ pub const ALL_STATUSES: [CaseStatus; 14] = [
 ];
 
 impl CaseStatus {
+    /// The wire and storage name (`accepted`, `supplement_requested`, …), as serde writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CaseStatus::Received => "received",
+            CaseStatus::SupplementRequested => "supplement_requested",
+            CaseStatus::Supplemented => "supplemented",
+            CaseStatus::Accepted => "accepted",
+            CaseStatus::Rejected => "rejected",
+            CaseStatus::Handled => "handled",
+            CaseStatus::Reviewed => "reviewed",
+            CaseStatus::Suspended => "suspended",
+            CaseStatus::Dispatched => "dispatched",
+            CaseStatus::Approved => "approved",
+            CaseStatus::Denied => "denied",
+            CaseStatus::Concluded => "concluded",
+            CaseStatus::Delivered => "delivered",
+            CaseStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// The status a stored or received name stands for.
+    pub fn from_name(name: &str) -> Option<CaseStatus> {
+        ALL_STATUSES.into_iter().find(|s| s.name() == name)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             CaseStatus::Received => "已收件",

@@ -117,6 +117,15 @@ mod tests {
     }
 
     #[test]
+    fn names_are_the_serde_names() {
+        for s in ALL_STATUSES {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.name());
+            assert_eq!(CaseStatus::from_name(s.name()), Some(s));
+        }
+        assert_eq!(CaseStatus::from_name("nonsense"), None);
+    }
+
+    #[test]
     fn server_owned_states_are_those_after_acceptance() {
         let mut reach = vec![S::Accepted];
         let mut i = 0;
