@@ -27,10 +27,7 @@ pub(crate) fn coded<E: Coded + std::fmt::Display>(e: &E) -> ApiError {
 }
 
 pub(crate) fn status_str(s: CaseStatus) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    s.name().to_owned()
 }
 
 /// What validation needs besides the op: the catalogue edition the case names (with its item
