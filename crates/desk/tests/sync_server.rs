@@ -257,6 +257,20 @@ async fn offline_cases_drain_approval_returns_and_a_poisoned_op_waits_for_the_cl
             .unwrap();
         assert_eq!(n, 1);
     }
+    // A round that read the outbox before the UPDATE may still be on its way, and if the server
+    // came back under it, it would deliver the undamaged op. Rounds run one at a time and fail at
+    // once while the server is down, so once three more have failed none of them is left.
+    let failed_before = desk.sync_status().failures;
+    wait_for(
+        "rounds that read the undamaged op to end",
+        Duration::from_secs(10),
+        || {
+            desk.sync_now().unwrap();
+            let s = desk.sync_status();
+            async move { s.failures >= failed_before + 3 }
+        },
+    )
+    .await;
     // The connection monitor (200 ms probes) sees the server gone, so its return triggers a
     // round instead of the window waiting out its backoff.
     let mut connection = desk.subscribe_connection();
