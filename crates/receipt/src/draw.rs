@@ -87,7 +87,7 @@ impl<'f> Canvas<'f> {
     }
 
     /// The finished document: fonts embedded (see `embed.rs`), pages A4.
-    pub fn finish(self) -> PdfDocument {
+    pub fn finish(self) -> Result<PdfDocument, crate::error::ReceiptError> {
         let Canvas {
             fonts,
             mut doc,
@@ -98,7 +98,7 @@ impl<'f> Canvas<'f> {
         let mut renumbered = BTreeMap::new();
         for (face, id) in font_ids.iter().enumerate() {
             let Some(id) = id else { continue };
-            if let Some(map) = embed_face(&mut doc, id, &fonts.faces()[face], &used[face]) {
+            if let Some(map) = embed_face(&mut doc, id, &fonts.faces()[face], &used[face])? {
                 renumbered.insert(id.clone(), map);
             }
         }
@@ -108,7 +108,7 @@ impl<'f> Canvas<'f> {
             .map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops))
             .collect();
         doc.with_pages(pages);
-        doc
+        Ok(doc)
     }
 
     pub fn new_page(&mut self) {

@@ -10,6 +10,7 @@ use printpdf::{
 };
 use tracing::warn;
 
+use crate::error::ReceiptError;
 use crate::fonts::Face;
 use crate::subset::subset_glyf;
 
@@ -20,12 +21,9 @@ pub fn embed_face(
     id: &FontId,
     face: &Face,
     used: &BTreeSet<u16>,
-) -> Option<BTreeMap<u16, u16>> {
-    let subset = face
-        .font
-        .source_bytes()
-        .ok_or_else(|| "no font bytes".to_owned())
-        .and_then(|bytes| subset_glyf(bytes.as_slice(), used));
+) -> Result<Option<BTreeMap<u16, u16>>, ReceiptError> {
+    let prepared = face.prepared()?;
+    let subset = subset_glyf(prepared.as_slice(), used);
     let parsed = match subset {
         Ok(Some(s)) => ParsedFont::from_bytes(&s.bytes, 0, &mut Vec::new()).map(|f| (f, s)),
         Ok(None) => None,
@@ -35,9 +33,18 @@ pub fn embed_face(
         }
     };
     let Some((font, subset)) = parsed else {
-        let whole = PdfFont::new(face.font.clone());
-        doc.resources.fonts.map.insert(id.clone(), whole);
-        return None;
+        let whole =
+            ParsedFont::from_bytes(prepared.as_slice(), 0, &mut Vec::new()).ok_or_else(|| {
+                ReceiptError::FontUnreadable {
+                    path: face.source.path.clone(),
+                    reason: "字形数据无法解析".into(),
+                }
+            })?;
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), PdfFont::new(whole));
+        return Ok(None);
     };
     // Already a subset: printpdf must embed it as it is.
     let meta = PrintpdfFontMeta {
@@ -49,7 +56,7 @@ pub fn embed_face(
         .fonts
         .map
         .insert(id.clone(), PdfFont::with_meta(font, meta));
-    Some(subset.new_ids)
+    Ok(Some(subset.new_ids))
 }
 
 /// Rewrite the glyph ids of text drawn with the fonts in `renumbered` to their subset ids.

@@ -1,17 +1,19 @@
 //! Finding and loading the CJK fonts, once. A `FontSet` is the chain used for every voucher: a
 //! primary CJK face (WenQuanYi Micro Hei), a second sans face for what it lacks (Noto Sans CJK
 //! SC: CJK Ext A and some newer characters) and fallbacks for the CJK extension blocks (花园明朝
-//! HanaMinA/HanaMinB cover Ext A–F, where the rare characters of names live). Loading parses
-//! about 80 MB of font files and prepares each face for printing (`sfnt.rs`), so build the set
-//! once at startup and share it.
+//! HanaMinA/HanaMinB cover Ext A–F, where the rare characters of names live). Loading reads
+//! about 80 MB of font files, keeps each face's metrics and the primary face prepared for
+//! printing (`sfnt.rs`), so build the set once and share it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
-use printpdf::ParsedFont;
 use tracing::{info, warn};
 
 use crate::error::ReceiptError;
-use crate::sfnt::{print_face, CharMap};
+use crate::face_metrics::FaceMetrics;
+use crate::sfnt::print_face;
 
 /// A font file and the face to use inside it (non-zero only for `.ttc` collections).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,42 +101,84 @@ impl FontConfig {
 #[derive(Debug, Clone)]
 pub struct Face {
     pub source: FontSource,
-    /// The face prepared for printing (`sfnt::print_face`); its own `cmap` is a stub, so text is
-    /// handed to printpdf as glyph ids looked up in `chars`.
-    pub(crate) font: ParsedFont,
-    chars: CharMap,
-    pub(crate) units_per_em: f32,
+    metrics: FaceMetrics,
+    /// The face prepared for printing (`sfnt::print_face`; its own `cmap` is a stub, so text is
+    /// handed to printpdf as glyph ids looked up in `metrics.chars`). Kept for the primary face,
+    /// which nearly every voucher uses. A fallback is prepared again from its file when a voucher
+    /// needs it (a rare character): keeping all four prepared and parsed cost the app ~190 MB
+    /// for the whole day.
+    resident: Option<Arc<Vec<u8>>>,
+    /// The file as it was when `metrics` were read; a face prepared later must come from the same
+    /// file, or the glyph ids laid out would point at other glyphs.
+    stamp: FileStamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> std::io::Result<FileStamp> {
+        let meta = std::fs::metadata(path)?;
+        Ok(FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
 }
 
 impl Face {
-    fn load(source: &FontSource) -> Result<Face, ReceiptError> {
-        let unreadable = |reason: String| ReceiptError::FontUnreadable {
-            path: source.path.clone(),
-            reason,
-        };
-        let bytes = std::fs::read(&source.path).map_err(|e| unreadable(e.to_string()))?;
-        let face = print_face(&bytes, source.index).map_err(unreadable)?;
-        drop(bytes);
-        let mut warnings = Vec::new();
-        let font = ParsedFont::from_bytes(&face.bytes, 0, &mut warnings)
-            .ok_or_else(|| unreadable(format!("第{}个字形无法解析", source.index)))?;
-        let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+    fn load(source: &FontSource, resident: bool) -> Result<Face, ReceiptError> {
+        let stamp = FileStamp::of(&source.path).map_err(|e| source.unreadable(e.to_string()))?;
+        let bytes = std::fs::read(&source.path).map_err(|e| source.unreadable(e.to_string()))?;
+        let metrics = FaceMetrics::read(&bytes, source.index).map_err(|e| source.unreadable(e))?;
+        // Prepared once here even for a fallback, so a face that cannot be printed is skipped now
+        // rather than found out at the window with a citizen waiting.
+        let prepared = print_face(&bytes, source.index).map_err(|e| source.unreadable(e))?;
         Ok(Face {
             source: source.clone(),
-            font,
-            chars: face.chars,
-            units_per_em,
+            metrics,
+            resident: resident.then(|| Arc::new(prepared.bytes)),
+            stamp,
         })
     }
 
     /// The glyph id of `c`, if this face has one.
     pub fn glyph(&self, c: char) -> Option<u16> {
-        self.chars.glyph(c)
+        self.metrics.chars.glyph(c)
     }
 
     /// Advance width of glyph `gid` in em.
     pub(crate) fn advance_em(&self, gid: u16) -> f32 {
-        f32::from(self.font.get_horizontal_advance(gid)) / self.units_per_em
+        f32::from(self.metrics.advance(gid)) / f32::from(self.metrics.units_per_em)
+    }
+
+    /// The face prepared for printing: kept, or prepared again from the unchanged file.
+    pub(crate) fn prepared(&self) -> Result<Arc<Vec<u8>>, ReceiptError> {
+        if let Some(bytes) = &self.resident {
+            return Ok(Arc::clone(bytes));
+        }
+        let unreadable = |reason: String| self.source.unreadable(reason);
+        let now = FileStamp::of(&self.source.path).map_err(|e| unreadable(e.to_string()))?;
+        if now != self.stamp {
+            return Err(unreadable(
+                "字体文件在本程序运行期间被更换，请重新启动后再打印".into(),
+            ));
+        }
+        let bytes = std::fs::read(&self.source.path).map_err(|e| unreadable(e.to_string()))?;
+        let face = print_face(&bytes, self.source.index).map_err(unreadable)?;
+        Ok(Arc::new(face.bytes))
+    }
+}
+
+impl FontSource {
+    fn unreadable(&self, reason: String) -> ReceiptError {
+        ReceiptError::FontUnreadable {
+            path: self.path.clone(),
+            reason,
+        }
     }
 }
 
@@ -153,7 +197,7 @@ impl FontSet {
         let mut primary = None;
         if let Some(src) = &config.configured {
             searched.push(src.path.display().to_string());
-            match Face::load(src) {
+            match Face::load(src, true) {
                 Ok(face) => primary = Some(face),
                 Err(e) => {
                     warn!(path = %src.path.display(), error = %e, "configured font unusable; searching further")
@@ -164,7 +208,7 @@ impl FontSet {
         let system: Vec<&Path> = config.system_dirs.iter().map(PathBuf::as_path).collect();
         let dirs = [resources.as_slice(), system.as_slice()];
         if primary.is_none() {
-            primary = first_loadable(&dirs, PRIMARY_CANDIDATES, &mut searched);
+            primary = first_loadable(&dirs, PRIMARY_CANDIDATES, true, &mut searched);
         }
         let Some(primary) = primary else {
             return Err(ReceiptError::FontNotFound { searched });
@@ -181,12 +225,12 @@ impl FontSet {
             if group.iter().any(loaded) {
                 continue;
             }
-            if let Some(face) = first_loadable(&dirs, group, &mut searched) {
+            if let Some(face) = first_loadable(&dirs, group, false, &mut searched) {
                 faces.push(face);
             }
         }
         for src in &config.extra_fallbacks {
-            match Face::load(src) {
+            match Face::load(src, false) {
                 Ok(face) => faces.push(face),
                 Err(e) => warn!(path = %src.path.display(), error = %e, "fallback font unusable"),
             }
@@ -203,7 +247,8 @@ impl FontSet {
     pub fn from_sources(sources: &[FontSource]) -> Result<FontSet, ReceiptError> {
         let faces = sources
             .iter()
-            .map(Face::load)
+            .enumerate()
+            .map(|(i, source)| Face::load(source, i == 0))
             .collect::<Result<Vec<_>, _>>()?;
         if faces.is_empty() {
             return Err(ReceiptError::FontNotFound {
@@ -241,6 +286,7 @@ impl FontSet {
 fn first_loadable(
     tiers: &[&[&Path]],
     candidates: &[(&str, usize)],
+    resident: bool,
     searched: &mut Vec<String>,
 ) -> Option<Face> {
     for dirs in tiers {
@@ -256,7 +302,7 @@ fn first_loadable(
                 if !path.is_file() {
                     continue;
                 }
-                match Face::load(&FontSource::new(&path, *index)) {
+                match Face::load(&FontSource::new(&path, *index), resident) {
                     Ok(face) => return Some(face),
                     Err(e) => warn!(path = %path.display(), error = %e, "font unusable"),
                 }

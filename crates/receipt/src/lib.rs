@@ -12,6 +12,7 @@
 mod draw;
 mod embed;
 pub mod error;
+mod face_metrics;
 pub mod fields;
 pub mod fonts;
 mod glyf;

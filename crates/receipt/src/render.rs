@@ -233,7 +233,7 @@ impl Renderer {
 
         let mut warnings = Vec::new();
         let pdf = canvas
-            .finish()
+            .finish()?
             .save(&PdfSaveOptions::default(), &mut warnings);
         debug!(
             kind = kind.key(),

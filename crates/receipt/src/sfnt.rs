@@ -14,7 +14,7 @@
 //! - `post` becomes version 3 (no glyph names): wqy-microhei's 540 KB of names were re-read for
 //!   every voucher.
 //! - `cmap` becomes a stub. Characters are mapped to glyphs by the crate itself ([`CharMap`],
-//!   read here from the real `cmap`) and handed to printpdf as glyph ids; printpdf's subsetter
+//!   read by `face_metrics.rs` from the real `cmap`) and handed to printpdf as glyph ids; printpdf's subsetter
 //!   otherwise walks every mapping of the face for each voucher. The embedded subset never needs
 //!   a `cmap`: a PDF addresses glyphs by id (`Identity-H`) and copy/paste uses `/ToUnicode`.
 
@@ -28,11 +28,10 @@ const KEEP: &[&[u8; 4]] = &[
     b"CFF ",
 ];
 
-/// A face ready for embedding, and its real character map.
+/// A face ready for embedding (its real character map is read by `face_metrics.rs`).
 pub struct PrintFace {
     /// A standalone sfnt (see the module doc).
     pub bytes: Vec<u8>,
-    pub chars: CharMap,
 }
 
 /// Cut face `index` out of `file` and prepare it for printing. `Err` says what is wrong with the
@@ -41,7 +40,6 @@ pub fn print_face(file: &[u8], index: usize) -> Result<PrintFace, String> {
     let tables = face_tables(file, index)?;
     let table = |tag: &[u8; 4]| tables.iter().find(|(t, _)| t == tag).map(|(_, d)| *d);
     let version = read_u32(file, face_offset(file, index)?)?;
-    let chars = CharMap::parse(table(b"cmap").ok_or("没有 cmap 表")?)?;
 
     // Unchanged tables are borrowed: the Mincho fallbacks are 50 MB.
     let mut out: Vec<([u8; 4], Cow<'_, [u8]>)> = tables
@@ -76,7 +74,6 @@ pub fn print_face(file: &[u8], index: usize) -> Result<PrintFace, String> {
     }
     Ok(PrintFace {
         bytes: write_sfnt(version, out),
-        chars,
     })
 }
 
@@ -94,7 +91,7 @@ impl CharMap {
             .map(|i| self.0[i].1)
     }
 
-    fn parse(cmap: &[u8]) -> Result<CharMap, String> {
+    pub(crate) fn parse(cmap: &[u8]) -> Result<CharMap, String> {
         let count = usize::from(read_u16(cmap, 2)?);
         let mut best: Option<(u8, usize)> = None;
         for i in 0..count {

@@ -96,3 +96,38 @@ fn a_character_no_font_has_is_refused_or_printed_as_a_marked_substitute() {
     )
     .expect("verifies against the real data");
 }
+
+/// Fallback faces are prepared again from their file when a voucher needs them (to keep them out
+/// of memory), so a file replaced under the running app must stop the print, not embed glyphs
+/// of another font under the ids laid out with the old one.
+#[test]
+fn a_fallback_font_replaced_while_running_stops_the_print() {
+    let dir = tmpdir();
+    let fallback = dir.path().join("HanaMinB.ttf");
+    std::fs::copy("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf", &fallback)
+        .expect("fonts-hanazono is required: apt-get install -y fonts-hanazono");
+    let set = FontSet::from_sources(&[
+        FontSource::new("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+        FontSource::new(&fallback, 0),
+    ])
+    .expect("fonts");
+    let r = Renderer::new(set, Templates::builtin().expect("templates"));
+    let v = acceptance(&format!("王{EXT_B_RARE}"), 2);
+    let before = r
+        .render(&v, &key(), RenderOptions::default())
+        .expect("render");
+    let pdf = write_pdf(dir.path(), "before", &before.pdf);
+    assert!(text_compact(&pdf).contains(EXT_B_RARE));
+
+    let mut bytes = std::fs::read(&fallback).expect("read");
+    bytes.extend_from_slice(&[0; 4]);
+    std::fs::write(&fallback, bytes).expect("replace");
+    let err = r
+        .render(&v, &key(), RenderOptions::default())
+        .expect_err("a replaced font must not print");
+    assert_eq!(err.code(), "receipt.font_unreadable");
+    assert!(err.to_string().contains("重新启动"), "{err}");
+    // A voucher the primary face prints alone is unaffected.
+    r.render(&acceptance("王芳", 2), &key(), RenderOptions::default())
+        .expect("primary-only voucher");
+}
