@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::desk::Desk;
+use crate::preview_image::ppm_to_png;
 use crate::usecases::print::{PrintInput, PrintedVoucher};
 use crate::usecases::DeskError;
 
@@ -35,13 +36,13 @@ fn kind_of(name: &str) -> Result<VoucherKind, DeskError> {
         .map_err(|_| DeskError::Internal(format!("未知的凭证种类：{name}")))
 }
 
-/// Renders the PDF's pages to PNG with poppler's `pdftoppm` (installed with the app on Debian,
-/// UOS and Kylin).
+/// Renders the PDF's pages with poppler's `pdftoppm` (installed with the app on Debian, UOS and
+/// Kylin) as raw PPM, and encodes them as PNG here (`preview_image.rs` says why).
 fn pages_of(pdf: &Path) -> Result<Vec<String>, DeskError> {
     let dir = tempfile::tempdir().map_err(|e| DeskError::Internal(e.to_string()))?;
     let prefix = dir.path().join("page");
     let out = std::process::Command::new("pdftoppm")
-        .args(["-png", "-r", PREVIEW_DPI])
+        .args(["-r", PREVIEW_DPI])
         .arg(pdf)
         .arg(&prefix)
         .output()
@@ -60,7 +61,9 @@ fn pages_of(pdf: &Path) -> Result<Vec<String>, DeskError> {
     files
         .iter()
         .map(|f| {
-            let bytes = std::fs::read(f).map_err(|e| DeskError::Internal(e.to_string()))?;
+            let ppm = std::fs::read(f).map_err(|e| DeskError::Internal(e.to_string()))?;
+            let bytes =
+                ppm_to_png(&ppm).map_err(|e| DeskError::Internal(format!("无法生成预览：{e}")))?;
             Ok(format!(
                 "data:image/png;base64,{}",
                 base64::engine::general_purpose::STANDARD.encode(bytes)

@@ -19,6 +19,7 @@ mod desk_window;
 mod device_key;
 mod local_store;
 pub mod logging;
+mod preview_image;
 mod session;
 mod status;
 mod sync;

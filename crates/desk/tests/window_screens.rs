@@ -5,6 +5,8 @@
 
 mod common;
 
+use base64::Engine as _;
+
 use common::server::{TestServer, PASSWORD};
 use common::window::window;
 use onestop_desk::views::CaseView;
@@ -279,6 +281,21 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
     assert_eq!(preview.pages.len(), 1);
     assert!(preview.pages[0].starts_with("data:image/png;base64,iVBOR"));
     assert_eq!(preview.reprint_count, 0);
+    // A4 at 80 dpi, with the voucher's text on it (dark pixels), not a blank or broken page.
+    let png_bytes = base64::engine::general_purpose::STANDARD
+        .decode(&preview.pages[0]["data:image/png;base64,".len()..])
+        .unwrap();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let page = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((page.width, page.height), (662, 936));
+    let dark = pixels[..page.buffer_size()]
+        .chunks(3)
+        .filter(|p| p.iter().all(|c| *c < 96))
+        .count();
+    assert!(dark > 5_000, "{dark} dark pixels");
 
     // A date field with a bad value: every error comes back at once, in Chinese.
     let relief = code_of(desk, RELIEF).await;
