@@ -2,14 +2,27 @@
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import { readFileSync } from 'node:fs'
+import components from 'unplugin-vue-components/vite'
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 
 // Tauri embeds ui/dist and serves it from its own protocol, so every asset path is relative
 // and nothing is fetched from the network: the app runs offline.
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   base: './',
-  plugins: [vue()],
+  plugins: [
+    vue(),
+    // Each SFC imports the Element Plus components (and v-loading) its template uses, with their
+    // CSS, so a page's widgets load with the page. Services called as functions (ElMessage,
+    // ElNotification) take their CSS from main.ts. Vitest runs Element Plus in Node, which
+    // cannot import CSS: there the components come without it.
+    components({
+      dirs: [],
+      dts: false,
+      resolvers: [ElementPlusResolver({ importStyle: mode === 'test' ? false : 'css' })],
+    }),
+  ],
   define: {
     __APP_VERSION__: JSON.stringify(pkg.version),
   },
@@ -22,20 +35,23 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    // Element Plus alone is ~1 MB unminified; it is loaded from disk, never over a network.
-    chunkSizeWarningLimit: 1200,
     rolldownOptions: {
       output: {
         codeSplitting: {
           groups: [
-            {
-              name: 'element-plus',
-              test: /[\\/]node_modules[\\/](element-plus|@element-plus|@vueuse|@floating-ui|@popperjs|@sxzz|@ctrl|lodash|lodash-es|lodash-unified|dayjs|async-validator|memoize-one|normalize-wheel-es)[\\/]/,
-              priority: 2,
-            },
+            // Vue first: a group also takes the dependencies of what it captures, and Element Plus
+            // depends on Vue.
             {
               name: 'vue',
               test: /[\\/]node_modules[\\/](vue|@vue|vue-router|vue-i18n|@intlify|pinia)[\\/]/,
+              priority: 2,
+            },
+            {
+              // Only what the first screen (login or enrol) needs; a component only a page uses
+              // stays in that page's lazy chunks.
+              name: 'element-plus',
+              tags: ['$initial'],
+              test: /[\\/]node_modules[\\/](element-plus|@element-plus|@vueuse|@floating-ui|@popperjs|@sxzz|@ctrl|lodash|lodash-es|lodash-unified|dayjs|async-validator|memoize-one|normalize-wheel-es)[\\/]/,
               priority: 1,
             },
           ],
@@ -46,7 +62,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['tests/**/*.spec.ts'],
+    setupFiles: ['tests/setup.ts'],
     restoreMocks: true,
     css: false,
   },
-})
+}))

@@ -1,4 +1,4 @@
-import ElementPlus from 'element-plus'
+import { ElMessage, ElNotification } from 'element-plus'
 import { createPinia } from 'pinia'
 import type { Plugin } from 'vue'
 import type { RouterHistory } from 'vue-router'
@@ -27,7 +27,10 @@ export function createOnestop(options: OnestopOptions) {
       app.use(pinia)
       app.use(i18n)
       app.use(router)
-      app.use(ElementPlus)
+      // Components come per SFC (vite.config.ts). The two services still get the app's context,
+      // as the full ElementPlus plugin gave them.
+      app.use(ElMessage)
+      app.use(ElNotification)
     },
   }
   return { plugin, client, pinia, router, i18n }

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { ClientError, useClient, type AppStatus, type ConnectionState, type ConnectionStatus, type Unlisten } from '../api'
+import { readEnrolledHint, writeEnrolledHint } from './enrolled-hint'
 
 /**
  * What Rust last told us about this window and its server connection. Filled by one `app_status`
@@ -15,6 +16,10 @@ export const useConnectionStore = defineStore('connection', () => {
   const loadError = shallowRef<ClientError | null>(null)
   /** True while a manual "check now" is running. */
   const checkingNow = ref(false)
+  /** The last start found this PC enrolled: App.vue shows the login before `app_status` answers. */
+  const enrolledHint = readEnrolledHint()
+  /** A sign-in that finished before `app_status` answered (login shown from the hint): newer than that answer. */
+  let signedInEarly: string | null = null
 
   /** Until Rust has answered, the honest state is "checking". */
   const state = computed<ConnectionState>(() => connection.value?.state ?? 'checking')
@@ -37,7 +42,8 @@ export const useConnectionStore = defineStore('connection', () => {
       })
       try {
         const status = await client.appStatus()
-        app.value = status
+        app.value = signedInEarly ? { ...status, clerk_name: signedInEarly } : status
+        writeEnrolledHint(Boolean(status.window_name))
         if (!sawEvent) connection.value = status.connection
         loadError.value = null
       } catch (error) {
@@ -69,13 +75,15 @@ export const useConnectionStore = defineStore('connection', () => {
   /** Rust answered `enrol`: this PC is now the window it named. */
   function setWindowName(name: string): void {
     if (app.value) app.value = { ...app.value, window_name: name }
+    writeEnrolledHint(true)
   }
 
   /** Rust answered `login`: the clerk it named is signed in. */
   /** `null` after sign-out or when Rust reports the session gone: the login page shows again. */
   function setClerkName(name: string | null): void {
     if (app.value) app.value = { ...app.value, clerk_name: name }
+    else if (name) signedInEarly = name
   }
 
-  return { app, connection, loadError, checkingNow, state, serverUrl, start, stop, checkNow, setWindowName, setClerkName }
+  return { app, connection, loadError, checkingNow, enrolledHint, state, serverUrl, start, stop, checkNow, setWindowName, setClerkName }
 })
