@@ -5,6 +5,7 @@
 mod commands;
 mod events;
 mod scan_picker;
+mod webview_memory;
 mod window_commands;
 
 use std::path::PathBuf;
@@ -34,6 +35,9 @@ fn main() {
             events::forward_connection(app.handle().clone(), &desk);
             events::forward_sync(app.handle().clone(), &desk);
             app.manage(desk);
+            for window in app.webview_windows().values() {
+                webview_memory::use_document_viewer_cache(window);
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
