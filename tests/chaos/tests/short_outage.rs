@@ -117,9 +117,10 @@ async fn a_return_the_connection_monitor_never_saw_still_drains_the_queue_at_onc
         assert!(failures < 40, "the backoff never grew: {s:?}");
         desk.sync_now().unwrap();
     };
+    let queued = desk.sync_status();
     assert!(
-        desk.sync_status().queued_ops >= 4,
-        "two applicants, two cases"
+        queued.queued_ops >= 4,
+        "two applicants, two cases: {queued:?}"
     );
 
     // Back on the same port; nobody triggers a round from here on.

@@ -17,6 +17,18 @@ use onestop_domain::catalogue::{Catalogue, FieldType, Item, WindowLevel};
 use onestop_protocol::{ApplicantKind, MaterialReceipt};
 use serde_json::{json, Value};
 
+/// Sends the desk's, the sync engine's and the server's logs to the test's captured output.
+/// nextest prints it only for a failing test, which is when it is needed: the sync stories fail,
+/// if ever, on a race between rounds, and the log shows the order. `ONESTOP_TEST_LOG` filters.
+pub fn capture_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ONESTOP_TEST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}
+
 pub fn demo_json() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/catalogue/demo.json");
     std::fs::read_to_string(path).expect("demo catalogue")

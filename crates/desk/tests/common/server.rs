@@ -48,6 +48,7 @@ impl TestServer {
 
     /// Like [`TestServer::start`], on `database` (a PostgreSQL URL) or a SQLite temp file.
     pub async fn start_on(database: Option<String>) -> TestServer {
+        super::capture_logs();
         let dir = tempfile::tempdir().unwrap();
         let database =
             database.unwrap_or_else(|| dir.path().join("server.db").to_str().unwrap().to_owned());
