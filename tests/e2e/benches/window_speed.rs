@@ -15,7 +15,8 @@
 //! Environment: SPEED_LAUNCHES (cold/warm pairs, default 7), SPEED_ACCEPTS (default 100),
 //! SPEED_COLD (`drop`: `echo 3 > /proc/sys/vm/drop_caches`, the default; `evict`:
 //! posix_fadvise(DONTNEED) on every file the app's processes map; `off`), SPEED_APP_ENV
-//! (`K=V,K2=V2`: extra environment for the app, to try WebKit switches).
+//! (`K=V,K2=V2`: extra environment for the app, to try WebKit switches), SPEED_SMAPS_DIR (keep
+//! each process's /proc/PID/smaps at every memory checkpoint).
 //! Timings are taken inside the page (performance.now(), requestAnimationFrame) and from /proc,
 //! not from WebDriver round trips; the method is in docs/benchmarks.md, "Window speed".
 //! It never runs in `make test`: `cargo test`/nextest list or run it without `--bench`.
@@ -221,6 +222,21 @@ fn memory(app: u32) -> Vec<(String, u32, u64)> {
         rows.push((name, pid, procfs::pss_kib(pid).unwrap_or(0)));
     }
     rows
+}
+
+/// With `SPEED_SMAPS_DIR`, keeps `/proc/PID/smaps` of every process at a checkpoint as
+/// `<label>-<process>.smaps`, to see which mappings grow (heap, JavaScriptCore, images, libraries).
+fn keep_smaps(label: &str, rows: &[(String, u32, u64)]) {
+    let Some(dir) = std::env::var_os("SPEED_SMAPS_DIR") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let _ = std::fs::create_dir_all(&dir);
+    for (name, pid, _) in rows {
+        if let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) {
+            let _ = std::fs::write(dir.join(format!("{label}-{name}.smaps")), text);
+        }
+    }
 }
 
 fn mib(kib: u64) -> f64 {
@@ -633,6 +649,7 @@ async fn run() {
     let (login, app) = launch_once(&server, &data, None).await;
     let pid = app_pid(&app).await;
     let mem_login = memory(pid);
+    keep_smaps("login", &mem_login);
     app.fill("[data-testid=login-username]", CLERK).await;
     app.fill("[data-testid=login-password]", CLERK_PASSWORD)
         .await;
@@ -640,6 +657,7 @@ async fn run() {
     app.wait_visible("[data-testid=page-home]", LONG).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let mem_home = memory(pid);
+    keep_smaps("home", &mem_home);
     eprintln!(
         "signed in (launch {:.0} ms); memory at login {}, at home {}",
         login.spawn_to_interactive,
@@ -658,6 +676,8 @@ async fn run() {
         }
         let p = accept_and_time(&app).await;
         if i % 10 == 0 || i + 1 == accepts {
+            let rows = memory(pid);
+            keep_smaps(&format!("accept{:03}", i + 1), &rows);
             eprintln!(
                 "acceptance {}: key→shown {:.0} ms (→result {:.0}, →settled {:.0}; WebDriver {:.0}), load {}, {}",
                 i + 1,
@@ -666,7 +686,7 @@ async fn run() {
                 p.key_to_settled,
                 p.webdriver,
                 procfs::load_average(),
-                memory_line(&memory(pid)),
+                memory_line(&rows),
             );
         }
         previews.push(p);
@@ -680,6 +700,7 @@ async fn run() {
     // (c) Memory after the acceptances, the preview closed, a moment to settle.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let mem_after = memory(pid);
+    keep_smaps("after", &mem_after);
     let load_end = procfs::load_average();
     app.close().await;
     drop(server);
