@@ -12,9 +12,8 @@ use chrono::NaiveDate;
 use onestop_domain::calendar::WorkCalendar;
 use onestop_domain::lifecycle::CaseStatus;
 use onestop_domain::Coded;
-use onestop_protocol::{op_kind, ApiError, ApplicantRecord, CaseSnapshot};
+use onestop_protocol::{op_kind, ApiError, ApplicantRecord, CaseSnapshot, RawOp};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use crate::catalogue_cache::Edition;
 use crate::store::{Device, Effect, PreparedOp};
@@ -45,18 +44,8 @@ pub struct Context<'a> {
 /// written from the same text, instead of building a `Value` tree and copying it twice.
 #[derive(Debug, Deserialize)]
 pub struct PushBody {
-    pub ops: Vec<WireOp>,
-}
-
-/// One [`onestop_protocol::Op`] as it arrived.
-#[derive(Debug, Deserialize)]
-pub struct WireOp {
-    pub device_id: String,
-    pub seq: u64,
-    pub op_id: String,
-    pub kind: String,
-    pub payload: Box<RawValue>,
-    pub sha256: String,
+    /// The window sends [`RawOp`]s; the server reads them the same way.
+    pub ops: Vec<RawOp>,
 }
 
 /// An op whose envelope was checked and whose payload was read, or the error it is rejected with.
@@ -87,7 +76,7 @@ impl ReadOp {
 /// The checks of one op that need no catalogue: the envelope (bad hash, bad op id, unknown kind),
 /// then the payload's shape. A fault becomes a rejection with a stable code, so one bad op never
 /// blocks the others.
-pub fn read(op: WireOp) -> ReadOp {
+pub fn read(op: RawOp) -> ReadOp {
     let payload = read_payload(&op);
     ReadOp {
         seq: op.seq,
@@ -98,7 +87,7 @@ pub fn read(op: WireOp) -> ReadOp {
     }
 }
 
-fn read_payload(op: &WireOp) -> Result<Payload, ApiError> {
+fn read_payload(op: &RawOp) -> Result<Payload, ApiError> {
     // The payload's canonical JSON is written once: the op hash is taken over it, and it is the
     // text the store keeps.
     let canonical = canonical::canonical_op(&op.kind, &op.payload).map_err(bad_payload)?;
