@@ -1,8 +1,8 @@
 import { flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Commands, type AppStatus, type UserInfo } from '../src/api'
+import { Commands, type AppStatus } from '../src/api'
 import { ENROLLED_HINT_KEY } from '../src/stores/enrolled-hint'
-import { appStatus, backendWith, mountApp } from './helpers'
+import { appStatus, backendWith, clerkUser, mountApp } from './helpers'
 
 type Mounted = Awaited<ReturnType<typeof mountApp>>
 let mounted: Mounted | null = null
@@ -19,16 +19,6 @@ function heldStatus(status: AppStatus) {
   let answer: () => void = () => {}
   const backend = backendWith(status).handle(Commands.appStatus, () => new Promise<AppStatus>((resolve) => (answer = () => resolve(status))))
   return { backend, answer: () => answer() }
-}
-
-const user: UserInfo = {
-  user_id: 'u-1',
-  username: 'wangfang',
-  display_name: '王芳',
-  role: { role: 'window_clerk' },
-  county_code: '410102',
-  department: null,
-  window_id: 'win-1',
 }
 
 describe('enrolled hint (login before Rust answers)', () => {
@@ -76,7 +66,7 @@ describe('enrolled hint (login before Rust answers)', () => {
   it('keeps a sign-in made before app_status answered', async () => {
     localStorage.setItem(ENROLLED_HINT_KEY, '1')
     const { backend, answer } = heldStatus(appStatus({ clerk_name: null }))
-    backend.handle(Commands.login, () => user)
+    backend.handle(Commands.login, () => clerkUser)
     mounted = await mountApp(backend)
     await mounted.wrapper.get('[data-testid="login-username"]').setValue('wangfang')
     await mounted.wrapper.get('[data-testid="login-password"]').setValue('s3cret')

@@ -1,7 +1,7 @@
 import { flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Commands, type EnrollResponse, type UserInfo } from '../src/api'
-import { appStatus, backendWith, mountApp } from './helpers'
+import { Commands, type EnrollResponse } from '../src/api'
+import { appStatus, backendWith, clerkUser, mountApp } from './helpers'
 
 type Mounted = Awaited<ReturnType<typeof mountApp>>
 let mounted: Mounted | null = null
@@ -20,16 +20,6 @@ const enrolled: EnrollResponse = {
   county_code: '410102',
   level: 'township',
   terminal_code: '0203',
-}
-
-const user: UserInfo = {
-  user_id: 'u-1',
-  username: 'wangfang',
-  display_name: '王芳',
-  role: { role: 'window_clerk' },
-  county_code: '410102',
-  department: null,
-  window_id: 'win-1',
 }
 
 describe('登记本机 (first run)', () => {
@@ -85,7 +75,7 @@ describe('登记本机 (first run)', () => {
 
 describe('经办人登录', () => {
   it('is shown when enrolled but nobody is signed in; a login puts the clerk in the top bar', async () => {
-    const backend = backendWith(appStatus({ clerk_name: null })).handle(Commands.login, () => user)
+    const backend = backendWith(appStatus({ clerk_name: null })).handle(Commands.login, () => clerkUser)
     mounted = await mountApp(backend, '/accept')
     expect(mounted.wrapper.find('[data-testid="page-login"]').exists()).toBe(true)
     expect(document.activeElement).toBe(mounted.wrapper.get('[data-testid="login-username"]').element)

@@ -3,7 +3,7 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory } from 'vue-router'
 import App from '../src/App.vue'
-import type { AppStatus, ConnectionStatus, SyncStatus } from '../src/api'
+import type { AppStatus, ConnectionStatus, SyncStatus, UserInfo } from '../src/api'
 import { Commands, MemoryBackend } from '../src/api'
 import { createOnestop } from '../src/setup'
 
@@ -29,6 +29,17 @@ export function appStatus(overrides: Partial<AppStatus> = {}): AppStatus {
     connection: connectionStatus(),
     ...overrides,
   }
+}
+
+/** The window clerk the sign-in tests log in as. */
+export const clerkUser: UserInfo = {
+  user_id: 'u-1',
+  username: 'wangfang',
+  display_name: '王芳',
+  role: { role: 'window_clerk' },
+  county_code: '410102',
+  department: null,
+  window_id: 'win-1',
 }
 
 export function syncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
