@@ -126,9 +126,25 @@ pub async fn press(app: &AppSession, key: Key) {
     app.keys(&key.to_string()).await;
 }
 
-/// From the 受理 page's item search: finds the item by `query`, registers a new applicant
+/// From the 受理 page's item search: finds 残疾人证新办 by its pinyin initials, registers a new applicant
 /// (`id`, `name`, phone) from the keyboard, and fills the 残疾人证新办 form.
 pub async fn start_disability_case(app: &AppSession, id: &str, name: &str) {
+    choose_disability_item_and_search(app, id).await;
+    app.wait_visible("[data-testid=applicant-register]", LONG)
+        .await;
+    app.keys(&format!(
+        "{name}{}13800138000{}示范县城关镇人民路 8 号{}",
+        Key::Tab,
+        Key::Tab,
+        Key::Enter
+    ))
+    .await;
+    app.wait_visible("[data-testid=case-form]", LONG).await;
+    fill_form(app, disability_values).await;
+}
+
+/// 残疾人证新办 by its pinyin initials, then the applicant search with `id` and Enter.
+async fn choose_disability_item_and_search(app: &AppSession, id: &str) {
     app.wait_visible("[data-testid=item-search]", LONG).await;
     app.keys("cjrz").await;
     app.wait_text(
@@ -143,17 +159,6 @@ pub async fn start_disability_case(app: &AppSession, id: &str, name: &str) {
     app.wait_visible("[data-testid=applicant-search]", LONG)
         .await;
     app.keys(&format!("{id}{}", Key::Enter)).await;
-    app.wait_visible("[data-testid=applicant-register]", LONG)
-        .await;
-    app.keys(&format!(
-        "{name}{}13800138000{}示范县城关镇人民路 8 号{}",
-        Key::Tab,
-        Key::Tab,
-        Key::Enter
-    ))
-    .await;
-    app.wait_visible("[data-testid=case-form]", LONG).await;
-    fill_form(app, disability_values).await;
 }
 
 /// What the scenarios type into the 残疾人证新办 form, by field.
@@ -169,20 +174,7 @@ pub fn disability_values(field: &str) -> Option<&'static str> {
 /// Like [`start_disability_case`] for an applicant the window already knows: the item by its
 /// pinyin initials, the applicant by ID number (one hit is taken at once), then the form.
 pub async fn start_disability_case_known(app: &AppSession, id: &str) {
-    app.wait_visible("[data-testid=item-search]", LONG).await;
-    app.keys("cjrz").await;
-    app.wait_text(
-        "[data-testid=item-hits] li:first-child",
-        "残疾人证新办",
-        LONG,
-    )
-    .await;
-    press(app, Key::Enter).await;
-    app.wait_text("[data-testid=item-name]", "残疾人证新办", LONG)
-        .await;
-    app.wait_visible("[data-testid=applicant-search]", LONG)
-        .await;
-    app.keys(&format!("{id}{}", Key::Enter)).await;
+    choose_disability_item_and_search(app, id).await;
     app.wait_visible("[data-testid=applicant-chosen]", LONG)
         .await;
     app.wait_visible("[data-testid=case-form]", LONG).await;
