@@ -4,6 +4,8 @@
 //!
 //! Faults, switchable while traffic flows:
 //! - `cut_probability`: a connection is cut after a random number of bytes (either direction);
+//!   drawn when it is accepted and again for every live connection whenever the faults change,
+//!   so a keep-alive connection opened on a calm network does not ride out the hostile one;
 //! - `latency`: every chunk waits this long before it is forwarded;
 //! - `blackhole`: connections are accepted and read, but nothing is forwarded or answered;
 //! - `lose_reply_probability`: the request reaches the server, which commits, and the reply is
@@ -147,15 +149,15 @@ async fn accept_loop(
             continue;
         };
         stats.connections.fetch_add(1, Ordering::Relaxed);
-        let plan = {
-            let f = faults.borrow().clone();
-            let mut r = rng.lock().unwrap_or_else(|p| p.into_inner());
-            Plan::draw(&f, &mut r)
-        };
+        // Each connection draws from its own generator, seeded from the proxy's in accept order,
+        // so its later redraws do not depend on how other connections interleave.
+        let mut own = SplitMix::new(rng.lock().unwrap_or_else(|p| p.into_inner()).next_u64());
+        let plan = Plan::draw(&faults.borrow().clone(), &mut own);
         tokio::spawn(serve(
             client,
             upstream,
             plan,
+            own,
             faults.clone(),
             Arc::clone(&stats),
         ));
@@ -183,6 +185,7 @@ async fn serve(
     mut client: TcpStream,
     upstream: SocketAddr,
     plan: Plan,
+    mut rng: SplitMix,
     faults: watch::Receiver<Faults>,
     stats: Arc<Stats>,
 ) {
@@ -274,11 +277,25 @@ async fn serve(
             let _ = cw.shutdown().await;
         }
     };
+    // New faults apply to this connection too: its cut is drawn again from what is left.
+    let redraw = {
+        let (budget, mut faults) = (Arc::clone(&budget), faults.clone());
+        async move {
+            // Only changes after this connection's plan was drawn count.
+            faults.borrow_and_update();
+            while faults.changed().await.is_ok() {
+                let f = faults.borrow_and_update().clone();
+                *budget.lock().unwrap_or_else(|p| p.into_inner()) = Plan::draw(&f, &mut rng).cut_at;
+            }
+            std::future::pending::<()>().await
+        }
+    };
     // Whichever direction ends (a cut, a lost reply, a close) ends the connection.
     tokio::select! {
         _ = up => {},
         _ = down => {},
         _ = cut.notified() => {},
+        _ = redraw => {},
     }
 }
 

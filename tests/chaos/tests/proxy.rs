@@ -151,3 +151,27 @@ async fn a_cut_at_an_exact_upstream_byte_happens_there_and_only_once() {
     assert_eq!(got, vec![12_345, 40_000, 40_000]);
     assert_eq!(proxy.stats().cuts.load(Ordering::Relaxed), 1);
 }
+
+/// A keep-alive connection opened on a calm network must not ride out the hostile one: the
+/// convergence test once saw no cut at all because the windows reused such connections.
+#[tokio::test]
+async fn new_faults_reach_a_connection_already_open() {
+    let (up, received) = echo_server(50_000).await;
+    let proxy = ChaosProxy::start(up, 6).await.unwrap();
+    let mut s = TcpStream::connect(proxy.addr()).await.unwrap();
+    s.write_all(&payload(1_000)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    proxy.set(Faults {
+        cut_probability: 1.0,
+        cut_within_bytes: 10_000,
+        ..Faults::none()
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let _ = s.write_all(&payload(49_000)).await;
+    let mut back = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(3), s.read_to_end(&mut back)).await;
+    assert!(back.is_empty(), "got {} bytes back", back.len());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(received.lock().unwrap().iter().all(|&n| n < 11_000));
+    assert_eq!(proxy.stats().cuts.load(Ordering::Relaxed), 1);
+}
