@@ -26,3 +26,38 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn today_cn(now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
     (now + chrono::Duration::hours(8)).date_naive()
 }
+
+/// The listener to serve on: every accepted connection gets TCP_NODELAY. A response hyper writes
+/// in more than one piece (a page of changes, the catalogue) would otherwise wait on Nagle's
+/// algorithm for the client's delayed ACK, up to 40 ms on Linux, once per request.
+pub fn without_nagle(
+    listener: tokio::net::TcpListener,
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+    use axum::serve::ListenerExt;
+    // A named fn type (not an opaque one): axum's `ConnectInfo<SocketAddr>` is implemented for
+    // `TapIo<L, F>` itself.
+    fn no_delay(tcp: &mut tokio::net::TcpStream) {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(detail = %e, "TCP_NODELAY not set on a connection");
+        }
+    }
+    listener.tap_io(no_delay as fn(&mut tokio::net::TcpStream))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::serve::Listener;
+
+    #[tokio::test]
+    async fn accepted_connections_do_not_wait_on_nagle() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut listener = super::without_nagle(listener);
+        let _client = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (accepted, _) = listener.accept().await;
+        assert!(
+            accepted.nodelay().unwrap(),
+            "TCP_NODELAY on the accepted side"
+        );
+    }
+}

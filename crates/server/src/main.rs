@@ -155,7 +155,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             });
             let app = router(state);
             axum::serve(
-                listener,
+                onestop_server::without_nagle(listener),
                 app.into_make_service_with_connect_info::<SocketAddr>(),
             )
             .with_graceful_shutdown(shutdown_signal())

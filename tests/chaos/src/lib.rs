@@ -149,6 +149,9 @@ async fn accept_loop(
             continue;
         };
         stats.connections.fetch_add(1, Ordering::Relaxed);
+        // The proxy forwards each read at once; Nagle's algorithm would hold a short write back
+        // until the previous one is acknowledged (up to the peer's 40 ms delayed ACK).
+        let _ = client.set_nodelay(true);
         // Each connection draws from its own generator, seeded from the proxy's in accept order,
         // so its later redraws do not depend on how other connections interleave.
         let mut own = SplitMix::new(rng.lock().unwrap_or_else(|p| p.into_inner()).next_u64());
@@ -205,6 +208,7 @@ async fn serve(
     let Ok(server) = TcpStream::connect(upstream).await else {
         return;
     };
+    let _ = server.set_nodelay(true);
     let (mut cr, mut cw) = client.into_split();
     let (mut sr, mut sw) = server.into_split();
     let budget = Arc::new(Mutex::new(plan.cut_at));

@@ -99,7 +99,7 @@ impl TestServer {
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             axum::serve(
-                listener,
+                onestop_server::without_nagle(listener),
                 app.into_make_service_with_connect_info::<SocketAddr>(),
             )
             .with_graceful_shutdown(async {

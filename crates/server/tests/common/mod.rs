@@ -58,7 +58,7 @@ pub async fn serve(
     let app = router(AppState::new(Arc::clone(&store), config));
     tokio::spawn(async move {
         axum::serve(
-            listener,
+            onestop_server::without_nagle(listener),
             app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .await
