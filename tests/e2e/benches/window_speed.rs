@@ -674,6 +674,13 @@ async fn run() {
         } else {
             start_disability_case_known(&app, APPLICANT_ID).await;
         }
+        if i % 10 == 0 {
+            // The form is filled, the preview not yet asked for: splits an acceptance's growth
+            // into the flow's screens and the voucher preview.
+            let rows = memory(pid);
+            keep_smaps(&format!("form{:03}", i + 1), &rows);
+            eprintln!("acceptance {} before F2: {}", i + 1, memory_line(&rows));
+        }
         let p = accept_and_time(&app).await;
         if i % 10 == 0 || i + 1 == accepts {
             let rows = memory(pid);
