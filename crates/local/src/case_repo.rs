@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use onestop_domain::lifecycle::ALL_STATUSES;
+use onestop_domain::lifecycle::{CaseStatus, ALL_STATUSES};
 use onestop_protocol::{op_kind, CaseSnapshot, Op};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -169,17 +169,22 @@ pub fn find_by_acceptance_number(conn: &Connection, number: &str) -> Result<Opti
         .optional()?)
 }
 
-/// The case's status as the clerk should see it: the window's own, until the server reports a
-/// state of the approval work (`CaseStatus::is_server_owned`), which then wins.
+/// The case's status as the clerk should see it (`CaseStatus::shown`): the window's own, until
+/// the server reports a state of the approval work, or its decision on a forwarded case.
 static EFFECTIVE_STATUS: LazyLock<String> = LazyLock::new(|| {
-    let owned: Vec<String> = ALL_STATUSES
-        .iter()
-        .filter(|s| s.is_server_owned())
-        .map(|s| format!("'{}'", s.name()))
-        .collect();
+    let list = |statuses: &mut dyn Iterator<Item = &CaseStatus>| -> String {
+        statuses
+            .map(|s| format!("'{}'", s.name()))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     format!(
-        "(CASE WHEN c.server_status IN ({}) THEN c.server_status ELSE c.status END)",
-        owned.join(",")
+        "(CASE WHEN c.server_status IN ({owned})
+                 OR (c.status IN ({waiting}) AND c.server_status IN ({decisions}))
+            THEN c.server_status ELSE c.status END)",
+        owned = list(&mut ALL_STATUSES.iter().filter(|s| s.is_server_owned())),
+        waiting = list(&mut CaseStatus::FORWARDED_WAITING.iter()),
+        decisions = list(&mut CaseStatus::FORWARDED_DECISIONS.iter()),
     )
 });
 

@@ -317,6 +317,7 @@ async fn ingest_ops_see_each_other_within_a_push(store: &Arc<dyn Store>) {
         county_code: "990101".into(),
         department: None,
         statuses: statuses.iter().map(|s| s.to_string()).collect(),
+        forwarded_to: None,
         limit: 100,
     };
     let parts: Vec<_> = store

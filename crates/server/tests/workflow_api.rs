@@ -512,3 +512,179 @@ async fn a_village_agent_records_delivery_of_its_own_windows_cases_only() {
         assert_eq!(view.status, CaseStatus::Delivered);
     }
 }
+
+#[tokio::test]
+async fn a_forwarded_case_is_decided_by_the_window_its_village_reports_to() {
+    for s in servers().await {
+        let w = world(&s).await;
+        let village = enrol_at(
+            &s,
+            &w.admin_token,
+            "桃源村代办点",
+            WindowLevel::Village,
+            Some(&w.device.enrolled.window_id),
+        )
+        .await;
+        let other = enrol(&s, &w.admin_token, "另一窗口").await;
+        create_user(
+            &s,
+            &w.admin_token,
+            "agent",
+            Role::ProxyAgent,
+            None,
+            Some(&village.enrolled.window_id),
+        )
+        .await;
+        create_user(
+            &s,
+            &w.admin_token,
+            "stray",
+            Role::WindowClerk,
+            None,
+            Some(&other.enrolled.window_id),
+        )
+        .await;
+        let agent = s.login("agent", PASSWORD, Some(&village)).await.token;
+        let stray = s.login("stray", PASSWORD, Some(&other)).await.token;
+
+        // The agent receives a 临时救助 application and the village PC syncs it: forwarded.
+        let applicant_id = uuid::Uuid::now_v7().to_string();
+        let case = received_case(&village, 9, 1, &applicant_id, &Role::ProxyAgent);
+        let r = s
+            .json(
+                Method::POST,
+                "/v1/ops",
+                &PushRequest {
+                    ops: vec![
+                        op(
+                            &village,
+                            1,
+                            op_kind::APPLICANT_UPSERT,
+                            &applicant(&applicant_id),
+                        ),
+                        op(&village, 2, op_kind::CASE_SNAPSHOT, &case),
+                    ],
+                },
+                Some(&village),
+                Some(&agent),
+            )
+            .await;
+        let res: PushResponse = r.json().await.unwrap();
+        assert!(
+            res.results.iter().all(|r| r.outcome == OpOutcome::Applied),
+            "{res:?}"
+        );
+
+        // The parent window's clerk sees it waiting; a window it was not forwarded to does not.
+        let waiting = inbox(&s, &w.clerk_token, Some(&w.device)).await;
+        let entry = waiting
+            .iter()
+            .find(|e| e.case_id == case.case_id)
+            .expect("the forwarded case in the parent window's inbox");
+        assert_eq!(entry.status, CaseStatus::Received);
+        assert!(inbox(&s, &stray, Some(&other))
+            .await
+            .iter()
+            .all(|e| e.case_id != case.case_id));
+
+        // Only the parent window decides, and only 受理 or 不予受理; the agent never decides.
+        let r = act(
+            &s,
+            &stray,
+            Some(&other),
+            &case.case_id,
+            Transition::Accept,
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            r.json::<ApiError>().await.unwrap().code,
+            "case.other_window"
+        );
+        let r = act(
+            &s,
+            &w.clerk_token,
+            Some(&w.device),
+            &case.case_id,
+            Transition::Handle {
+                opinion: "同意".into(),
+            },
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "a clerk never handles");
+        let r = act(
+            &s,
+            &agent,
+            Some(&village),
+            &case.case_id,
+            Transition::Accept,
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        let r = act(
+            &s,
+            &w.clerk_token,
+            Some(&w.device),
+            &case.case_id,
+            Transition::Accept,
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+        let view: CaseView = r.json().await.unwrap();
+        assert_eq!(view.status, CaseStatus::Accepted);
+        assert_eq!(
+            view.window_id, village.enrolled.window_id,
+            "still the village's case"
+        );
+        let item = item(9);
+        let expected_due = onestop_domain::supervision::case_deadline(
+            &view.flow,
+            item.promised_limit_working_days,
+            &onestop_domain::calendar::WorkCalendar::default_cn(),
+            onestop_server::today_cn(chrono::Utc::now()),
+            item.warning,
+        )
+        .map(|d| d.due);
+        assert!(expected_due.is_some());
+        assert_eq!(
+            view.due_on, expected_due,
+            "the deadline runs from the acceptance"
+        );
+        assert!(inbox(&s, &w.clerk_token, Some(&w.device))
+            .await
+            .iter()
+            .all(|e| e.case_id != case.case_id));
+
+        // The decision reaches the village window through its change log.
+        let mut accepted = None;
+        for _ in 0..50 {
+            let page: ChangesPage = s
+                .send(
+                    Method::GET,
+                    "/v1/changes?after=0&limit=100",
+                    None,
+                    Some(Signing::now(&village)),
+                    Some(&agent),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            accepted = page
+                .changes
+                .into_iter()
+                .find(|c| c.kind == change_kind::CASE_STATUS && c.payload["status"] == "accepted");
+            if accepted.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let change = accepted.expect("case.status accepted for the village window");
+        assert_eq!(change.case_id, case.case_id);
+    }
+}

@@ -112,6 +112,27 @@ impl CaseStatus {
         matches!(self, CaseStatus::Approved | CaseStatus::Denied)
     }
 
+    /// The status a window shows for its own case, given the server's: the window's, until the
+    /// server reports that it moved the case on. That is any state of the approval work, and
+    /// also the decision on a case a village agent received and forwarded, which the window it
+    /// reports to accepts or refuses on the server (DOMAIN.md §7: the agent never decides).
+    pub fn shown(local: CaseStatus, server: Option<CaseStatus>) -> CaseStatus {
+        match server {
+            Some(s) if s.is_server_owned() || Self::decided_after_forwarding(local, s) => s,
+            _ => local,
+        }
+    }
+
+    /// The window left the case waiting for a decision, and the server holds one.
+    pub fn decided_after_forwarding(local: CaseStatus, server: CaseStatus) -> bool {
+        Self::FORWARDED_WAITING.contains(&local) && Self::FORWARDED_DECISIONS.contains(&server)
+    }
+
+    /// Where a forwarded case waits for the parent window's decision.
+    pub const FORWARDED_WAITING: [CaseStatus; 2] = [CaseStatus::Received, CaseStatus::Supplemented];
+    /// What the parent window may decide on the server.
+    pub const FORWARDED_DECISIONS: [CaseStatus; 2] = [CaseStatus::Accepted, CaseStatus::Rejected];
+
     /// The states the approval work moves an accepted case into (everything reachable from 受理
     /// except 受理 itself and 撤回, which a window also reaches). The server owns a case after
     /// acceptance (ARCHITECTURE.md §5), so when it reports one of these, that is the case's status
@@ -187,5 +208,29 @@ impl Role {
 
     pub fn may_sign(&self, step: ReviewStep) -> bool {
         matches!(self, Role::Approver { steps } if steps.contains(&step))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CaseStatus as S;
+
+    #[test]
+    fn a_window_shows_its_own_status_until_the_server_moves_the_case_on() {
+        // Not confirmed yet, or confirmed as the window left it.
+        assert_eq!(S::shown(S::Received, None), S::Received);
+        assert_eq!(S::shown(S::Accepted, Some(S::Accepted)), S::Accepted);
+        // A local step the server has not heard of yet is not undone by the older server state.
+        assert_eq!(S::shown(S::Accepted, Some(S::Received)), S::Accepted);
+        assert_eq!(
+            S::shown(S::SupplementRequested, Some(S::Received)),
+            S::SupplementRequested
+        );
+        // The approval work.
+        assert_eq!(S::shown(S::Accepted, Some(S::Handled)), S::Handled);
+        // The parent window's decision on a forwarded case.
+        assert_eq!(S::shown(S::Received, Some(S::Accepted)), S::Accepted);
+        assert_eq!(S::shown(S::Supplemented, Some(S::Rejected)), S::Rejected);
+        assert!(!S::decided_after_forwarding(S::Accepted, S::Accepted));
     }
 }

@@ -51,6 +51,10 @@ pub async fn inbox(
                 .into_iter()
                 .map(status_str)
                 .collect(),
+            forwarded_to: match user.role {
+                onestop_domain::lifecycle::Role::WindowClerk => user.window_id.clone(),
+                _ => None,
+            },
             limit,
         })
         .await?;

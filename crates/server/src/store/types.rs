@@ -162,6 +162,9 @@ pub struct InboxQuery {
     pub county_code: String,
     pub department: Option<String>,
     pub statuses: Vec<String>,
+    /// A window clerk's window: also the cases its village windows forwarded, while they wait
+    /// for a decision (`workflow::forwarded`).
+    pub forwarded_to: Option<String>,
     pub limit: u32,
 }
 

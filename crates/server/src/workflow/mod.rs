@@ -14,6 +14,8 @@ use crate::api::AppError;
 use crate::ingest::{coded, status_str};
 use crate::store::{CaseUpdate, PartRow, Store, StoredCase, UserRow};
 
+pub mod forwarded;
+
 /// The statuses waiting for a role's next step.
 pub fn inbox_statuses(role: &Role) -> Vec<CaseStatus> {
     match role {
@@ -104,10 +106,18 @@ pub async fn act(
     }
     if matches!(user.role, Role::WindowClerk | Role::ProxyAgent)
         && user.window_id.as_deref() != Some(case.window_id.as_str())
+        && !forwarded::may_decide(
+            store,
+            user,
+            &case,
+            req.transition.kind(),
+            req.part.as_deref(),
+        )
+        .await?
     {
         return Err(forbidden(
             "case.other_window",
-            "只有受理该办件的窗口可以分送或送达",
+            "只有受理该办件的窗口可以分送或送达；代办点转交的办件由其上级窗口受理或不予受理",
         ));
     }
     if req.expected_version.is_some_and(|v| v != case.version) {

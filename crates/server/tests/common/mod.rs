@@ -9,6 +9,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{NaiveDate, Utc};
 use ed25519_dalek::{Signer, SigningKey};
+pub use onestop_domain::catalogue::WindowLevel;
 use onestop_domain::lifecycle::{CaseFlow, CaseTerms, Channel, Role, Transition};
 use onestop_protocol::*;
 use onestop_server::api::{router, AppState};
@@ -323,15 +324,26 @@ pub async fn create_admin(s: &Running, username: &str, county: &str) {
 }
 
 pub async fn enrol(s: &Running, admin_token: &str, name: &str) -> Device {
+    enrol_at(s, admin_token, name, WindowLevel::County, None).await
+}
+
+/// Enrols a PC as a new window of `level`, reporting to `parent` (a village window's township).
+pub async fn enrol_at(
+    s: &Running,
+    admin_token: &str,
+    name: &str,
+    level: WindowLevel,
+    parent: Option<&str>,
+) -> Device {
     let r = s
         .json(
             Method::POST,
             "/v1/admin/enrolment-codes",
             &EnrolmentCodeRequest {
                 county_code: COUNTY.into(),
-                level: onestop_domain::catalogue::WindowLevel::County,
+                level,
                 window_name: name.into(),
-                parent_window_id: None,
+                parent_window_id: parent.map(Into::into),
             },
             None,
             Some(admin_token),
@@ -477,21 +489,56 @@ pub fn accepted_case_on(
     applicant_id: &str,
     today: NaiveDate,
 ) -> CaseSnapshot {
+    case_of(
+        device,
+        item_index,
+        n,
+        applicant_id,
+        today,
+        &Role::WindowClerk,
+        true,
+    )
+}
+
+/// A case `role` received today at `device` and nobody has decided yet (a village agent's
+/// forwarded case when `role` is the proxy agent).
+pub fn received_case(
+    device: &Device,
+    item_index: usize,
+    n: u16,
+    applicant_id: &str,
+    role: &Role,
+) -> CaseSnapshot {
+    let today = onestop_server::today_cn(Utc::now());
+    case_of(device, item_index, n, applicant_id, today, role, false)
+}
+
+fn case_of(
+    device: &Device,
+    item_index: usize,
+    n: u16,
+    applicant_id: &str,
+    today: NaiveDate,
+    role: &Role,
+    accept: bool,
+) -> CaseSnapshot {
     let item = item(item_index);
     let cal = onestop_domain::calendar::WorkCalendar::default_cn();
     let received = CaseFlow::receive(
         CaseTerms::from_item(&item),
-        &Role::WindowClerk,
+        role,
         Channel::Window,
         today,
         cal.supplement_notice_due(today).date,
     )
     .unwrap();
-    let accepted = received
-        .flow
-        .apply(&Role::WindowClerk, &Transition::Accept, today)
-        .unwrap();
-    let events = [received.events[0].clone(), accepted.events[0].clone()];
+    let mut flow = received.flow;
+    let mut events = received.events;
+    if accept {
+        let accepted = flow.apply(role, &Transition::Accept, today).unwrap();
+        flow = accepted.flow;
+        events.extend(accepted.events);
+    }
     // seq and hashes are filled by `seal_timeline` once the case id is known.
     let timeline = events
         .iter()
@@ -514,7 +561,7 @@ pub fn accepted_case_on(
     )
     .unwrap();
     let due = onestop_domain::supervision::case_deadline(
-        &accepted.flow,
+        &flow,
         item.promised_limit_working_days,
         &cal,
         today,
@@ -531,7 +578,7 @@ pub fn accepted_case_on(
         form: form_for(&item),
         materials: vec![],
         attachments: vec![],
-        flow: accepted.flow,
+        flow,
         due_on: due.map(|d| d.due),
         due_provisional: due.is_some_and(|d| d.provisional),
         timeline,

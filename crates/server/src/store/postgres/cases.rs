@@ -141,8 +141,21 @@ pub async fn inbox(c: &Client, q: &InboxQuery) -> Result<Vec<InboxRow>, StoreErr
               WHERE c.county_code = $1 AND c.status = 'dispatched'
                 AND ($2::TEXT IS NULL OR p.department = $2)
                 AND p.status = ANY($3)
+             UNION ALL
+             SELECT c.case_id, c.acceptance_number, c.item_impl_code, NULL::TEXT, c.department,
+                    c.status, c.due_on, c.version
+               FROM cases c JOIN windows w ON w.window_id = c.window_id
+              WHERE $5::TEXT IS NOT NULL AND w.parent_window_id = $5 AND c.county_code = $1
+                AND c.status = ANY($6)
              ORDER BY 7, 1 LIMIT $4",
-            &[&q.county_code, &q.department, &q.statuses, &i64::from(q.limit)],
+            &[
+                &q.county_code,
+                &q.department,
+                &q.statuses,
+                &i64::from(q.limit),
+                &q.forwarded_to,
+                &crate::workflow::forwarded::WAITING.to_vec(),
+            ],
         )
         .await?;
     rows.iter()

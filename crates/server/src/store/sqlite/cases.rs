@@ -134,10 +134,24 @@ pub fn inbox(c: &Connection, q: &InboxQuery) -> Result<Vec<InboxRow>, StoreError
           WHERE c.county_code = ?1 AND c.status = 'dispatched'
             AND (?2 IS NULL OR p.department = ?2)
             AND p.status IN (SELECT value FROM json_each(?3))
+         UNION ALL
+         SELECT c.case_id, c.acceptance_number, c.item_impl_code, NULL, c.department, c.status,
+                c.due_on, c.version
+           FROM cases c JOIN windows w ON w.window_id = c.window_id
+          WHERE ?5 IS NOT NULL AND w.parent_window_id = ?5 AND c.county_code = ?1
+            AND c.status IN (SELECT value FROM json_each(?6))
          ORDER BY 7, 1 LIMIT ?4",
     )?;
+    let waiting = serde_json::to_string(&crate::workflow::forwarded::WAITING)?;
     let rows = st.query_map(
-        params![q.county_code, q.department, statuses, i64::from(q.limit)],
+        params![
+            q.county_code,
+            q.department,
+            statuses,
+            i64::from(q.limit),
+            q.forwarded_to,
+            waiting
+        ],
         |r| {
             Ok((
                 InboxRow {
