@@ -65,6 +65,8 @@ fn main() {
             window_commands::supplement_and_accept,
             window_commands::case_view,
             window_commands::deliver_result,
+            window_commands::forwarded_cases,
+            window_commands::decide_forwarded,
             window_commands::status_choices,
             window_commands::short_materials,
             window_commands::list_cases,

@@ -6,8 +6,9 @@ use onestop_desk::views::{
     ApplicantLookup, ApplicantView, CaseRow, CaseView, HomeSummary, IdCheck, ItemHit, ItemView,
 };
 use onestop_desk::{
-    ApiError, ApplicationForm, CaseFilter, Decision, Desk, DeviceInfo, FieldError, MaterialInput,
-    NewApplicantForm, ScanInput, SessionInfo, StatusChoice, VoucherOutcome,
+    ApiError, ApplicationForm, CaseFilter, Decision, Desk, DeviceInfo, FieldError, ForwardedCase,
+    ForwardedDecision, MaterialInput, NewApplicantForm, ScanInput, SessionInfo, StatusChoice,
+    VoucherOutcome,
 };
 use tauri::State;
 
@@ -111,6 +112,19 @@ pub fn status_choices(desk: D<'_>) -> Vec<StatusChoice> {
 #[tauri::command]
 pub async fn deliver_result(desk: D<'_>, case_id: String) -> Result<CaseView, ApiError> {
     desk.deliver_result(case_id).await
+}
+
+#[tauri::command]
+pub async fn forwarded_cases(desk: D<'_>) -> Result<Vec<ForwardedCase>, ApiError> {
+    desk.forwarded_cases().await
+}
+
+#[tauri::command]
+pub async fn decide_forwarded(
+    desk: D<'_>,
+    decision: ForwardedDecision,
+) -> Result<Vec<ForwardedCase>, ApiError> {
+    desk.decide_forwarded(decision).await
 }
 
 #[tauri::command]

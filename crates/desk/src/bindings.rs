@@ -11,9 +11,9 @@ use crate::views::{
 };
 use crate::{
     ApiError, AppStatus, ApplicationForm, CaseFilter, CaseSyncError, ConnectionState,
-    ConnectionStatus, Decision, DeviceInfo, EnrollResponse, MaterialInput, NewApplicantForm,
-    Printer, ProxyForm, ScanInput, SessionInfo, StatusChoice, SupplementLine, SyncStatus,
-    UploadProgress, UserInfo, VoucherOutcome,
+    ConnectionStatus, Decision, DeviceInfo, EnrollResponse, ForwardedCase, ForwardedDecision,
+    MaterialInput, NewApplicantForm, Printer, ProxyForm, ScanInput, SessionInfo, StatusChoice,
+    SupplementLine, SyncStatus, UploadProgress, UserInfo, VoucherOutcome,
 };
 
 /// `FieldError` lives in `onestop-domain`, which has no ts-rs; its wire shape is fixed here.
@@ -61,6 +61,8 @@ pub fn render() -> String {
         (SupplementLine::name(&cfg), SupplementLine::decl(&cfg)),
         (StatusChoice::name(&cfg), StatusChoice::decl(&cfg)),
         (VoucherOutcome::name(&cfg), VoucherOutcome::decl(&cfg)),
+        (ForwardedCase::name(&cfg), ForwardedCase::decl(&cfg)),
+        (ForwardedDecision::name(&cfg), ForwardedDecision::decl(&cfg)),
         ("FieldError".to_owned(), FIELD_ERROR.to_owned()),
     ];
     decls.sort();

@@ -13,6 +13,7 @@ mod desk;
 mod desk_cases;
 mod desk_delivery;
 mod desk_device;
+mod desk_forwarded;
 mod desk_print;
 mod desk_voucher_view;
 mod desk_window;
@@ -32,6 +33,7 @@ pub use config::{DeskConfig, DEFAULT_SERVER_URL};
 pub use connection::ConnectionMonitor;
 pub use desk::Desk;
 pub use desk_device::DeviceInfo;
+pub use desk_forwarded::{ForwardedCase, ForwardedDecision};
 pub use desk_voucher_view::VoucherOutcome;
 pub use desk_window::{
     ApplicationForm, CaseFilter, Decision, MaterialInput, NewApplicantForm, ProxyForm, ScanInput,

@@ -14,7 +14,8 @@ use crate::views::{
     ScanLine, TimelineLine,
 };
 
-fn grouped(number: &str) -> String {
+/// The number as printed, in groups (falls back to the raw text).
+pub(crate) fn grouped(number: &str) -> String {
     AcceptanceNumber::parse(number)
         .map(|n| n.grouped())
         .unwrap_or_else(|_| number.to_owned())
@@ -38,6 +39,10 @@ fn actions(status: CaseStatus, server: Option<CaseStatus>, role: Option<&Role>) 
     };
     let deliver = server.is_some_and(|s| can_take(s, ActionKind::Deliver))
         && role_permits(role, ActionKind::Deliver);
+    if server.is_some_and(|s| CaseStatus::decided_after_forwarding(status, s)) {
+        // The parent window decided the forwarded case: nothing is left to do here but 送达.
+        return deliver.then(|| "deliver".to_owned()).into_iter().collect();
+    }
     [
         (ActionKind::Accept, "accept"),
         (ActionKind::RequestSupplement, "supplement_notice"),
@@ -160,7 +165,7 @@ pub fn case_view(
         .as_deref()
         .and_then(CaseStatus::from_name);
     // After acceptance the server's state of the approval work is the case's (see case_repo).
-    let shown = server.filter(|s| s.is_server_owned()).unwrap_or(status);
+    let shown = CaseStatus::shown(status, server);
     Ok(CaseView {
         case_id: s.case_id.clone(),
         acceptance_number: s.acceptance_number.clone(),

@@ -44,8 +44,36 @@ impl ServerClient {
         expected: StatusCode,
     ) -> Result<Answered<T>, SyncError> {
         let bytes = serde_json::to_vec(body).map_err(|_| SyncError::BadResponse { status: 0 })?;
+        self.signed_json(reqwest::Method::POST, path, bytes, signer, expected)
+            .await
+    }
+
+    /// A signed `GET` answered with JSON.
+    pub(crate) async fn get_signed_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        signer: &dyn RequestSigner,
+    ) -> Result<Answered<T>, SyncError> {
+        self.signed_json(
+            reqwest::Method::GET,
+            path,
+            Vec::new(),
+            Some(signer),
+            StatusCode::OK,
+        )
+        .await
+    }
+
+    async fn signed_json<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        bytes: Vec<u8>,
+        signer: Option<&dyn RequestSigner>,
+        expected: StatusCode,
+    ) -> Result<Answered<T>, SyncError> {
         let (answer, seen) = self
-            .exchange(reqwest::Method::POST, path, WireBody::plain(bytes), signer)
+            .exchange(method, path, WireBody::plain(bytes), signer)
             .await;
         let (status, _, body) = answer?;
         let offset = seen.clock_offset_secs;

@@ -1,7 +1,8 @@
-//! Online actions on a server-owned case from the window (docs/protocol.md §6): today only
-//! 送达, which the window that filed the case records when the citizen collects the result.
+//! Online actions on a server-owned case from the window (docs/protocol.md §6): 送达, which the
+//! window that filed the case records when the citizen collects the result, and the decision
+//! on a case a village window forwarded, which the window it reports to takes.
 
-use onestop_protocol::{CaseActionRequest, CaseView};
+use onestop_protocol::{CaseActionRequest, CaseView, Inbox};
 use reqwest::StatusCode;
 
 use crate::account::Answered;
@@ -19,5 +20,10 @@ impl ServerClient {
         let path = format!("/v1/cases/{case_id}/actions");
         self.post_json(&path, request, Some(signer), StatusCode::OK)
             .await
+    }
+
+    /// `GET /v1/inbox`, signed: what waits for this clerk on the server.
+    pub async fn inbox(&self, signer: &dyn RequestSigner) -> Result<Answered<Inbox>, SyncError> {
+        self.get_signed_json("/v1/inbox", signer).await
     }
 }

@@ -85,6 +85,11 @@ async fn field_is_select(app: &AppSession) -> bool {
 }
 
 pub async fn enrol_and_sign_in(app: &AppSession, server_url: &str, code: &str) {
+    enrol_and_sign_in_as(app, server_url, code, CLERK).await
+}
+
+/// [`enrol_and_sign_in`] with another account of the window (its password is [`CLERK_PASSWORD`]).
+pub async fn enrol_and_sign_in_as(app: &AppSession, server_url: &str, code: &str, user: &str) {
     app.wait_visible("[data-testid=page-enrol]", LONG).await;
     app.fill("[data-testid=enrol-server-url]", server_url).await;
     app.fill("[data-testid=enrol-code]", code).await;
@@ -114,7 +119,7 @@ pub async fn enrol_and_sign_in(app: &AppSession, server_url: &str, code: &str) {
     app.screenshot("enrolled").await;
     app.click("[data-testid=enrol-finish]").await;
     app.wait_visible("[data-testid=page-login]", LONG).await;
-    app.fill("[data-testid=login-username]", CLERK).await;
+    app.fill("[data-testid=login-username]", user).await;
     app.fill("[data-testid=login-password]", CLERK_PASSWORD)
         .await;
     app.click("[data-testid=login-submit]").await;
@@ -215,4 +220,40 @@ pub fn keep_screenshot(shot: &std::path::Path, name: &str) {
     if std::env::var_os("ONESTOP_UPDATE_SCREENSHOTS").is_some() || !doc.exists() {
         std::fs::copy(shot, &doc).expect("copy screenshot to docs/screenshots");
     }
+}
+
+/// Opens the case page of `number` until `selector` shows on it: the page reads the case when
+/// it opens, and the sync engine brings the server's change in its own time.
+pub async fn reopen_until(app: &AppSession, number: &str, selector: &str) {
+    let started = Instant::now();
+    loop {
+        app.nav("cases").await;
+        app.wait_visible(&format!("[data-testid=case-row-{number}]"), LONG)
+            .await;
+        app.click(&format!("[data-testid=case-row-{number}]")).await;
+        app.wait_visible("[data-testid=case-timeline]", LONG).await;
+        if app
+            .client
+            .find(fantoccini::Locator::Css(selector))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "{selector} never showed on the case page of {number}"
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+/// The `case_id` of the inbox entry whose JSON mentions `number`.
+pub fn find_case_id(inbox: &serde_json::Value, number: &str) -> Option<String> {
+    let list = inbox.get("entries")?.as_array()?;
+    list.iter()
+        .find(|c| c.to_string().contains(number))
+        .and_then(|c| c.get("case_id"))
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
 }

@@ -13,6 +13,8 @@ pub const COUNTY: &str = "990101";
 pub const ADMIN_PASSWORD: &str = "e2e-admin-2026";
 pub const CLERK: &str = "clerk";
 pub const CLERK_PASSWORD: &str = "e2e-clerk-2026";
+/// The clerk of the township window a seeded village reports to.
+pub const TOWNSHIP_CLERK: &str = "township";
 /// The department of 残疾人证新办 in the demo catalogue, whose approver the scenarios use.
 pub const DISABILITY_DEPT: &str = "示范县残疾人联合会";
 
@@ -21,6 +23,8 @@ pub struct Seed {
     pub code: String,
     pub window_id: String,
     pub admin_token: String,
+    /// The enrolment code of the window this one reports to, when it was seeded with one.
+    pub parent_code: Option<String>,
 }
 
 /// Imports the demo catalogue and creates the administrator in the server's database file.
@@ -105,10 +109,47 @@ impl Api {
             .await
     }
 
-    /// Like [`Api::seed`] for a village 代办点, whose account is a proxy agent (代办员).
-    pub async fn seed_village(&self, window_name: &str, department: &str) -> Seed {
-        self.seed_window("village", "proxy_agent", window_name, department)
-            .await
+    /// Like [`Api::seed`] for a village 代办点, whose account is a proxy agent (代办员). The
+    /// village reports to a township window (`township_name`) with a clerk [`TOWNSHIP_CLERK`],
+    /// who decides the cases the agent forwards.
+    pub async fn seed_village(
+        &self,
+        window_name: &str,
+        township_name: &str,
+        department: &str,
+    ) -> Seed {
+        let admin = self.login("admin", ADMIN_PASSWORD).await;
+        let township = self
+            .call(
+                "POST",
+                "/v1/admin/enrolment-codes",
+                Some(&admin),
+                Some(json!({"county_code": COUNTY, "level": "township", "window_name": township_name, "parent_window_id": null})),
+            )
+            .await;
+        let township_id = township["window_id"].as_str().expect("window_id");
+        self.call(
+            "POST",
+            "/v1/admin/users",
+            Some(&admin),
+            Some(
+                json!({"username": TOWNSHIP_CLERK, "display_name": "乡镇窗口人员", "password": CLERK_PASSWORD,
+                "role": {"role": "window_clerk"}, "county_code": COUNTY, "department": null,
+                "window_id": township_id}),
+            ),
+        )
+        .await;
+        let mut seed = self
+            .seed_window_under(
+                "village",
+                "proxy_agent",
+                window_name,
+                Some(township_id),
+                department,
+            )
+            .await;
+        seed.parent_code = township["code"].as_str().map(str::to_owned);
+        seed
     }
 
     async fn seed_window(
@@ -118,13 +159,25 @@ impl Api {
         window_name: &str,
         department: &str,
     ) -> Seed {
+        self.seed_window_under(level, role, window_name, None, department)
+            .await
+    }
+
+    async fn seed_window_under(
+        &self,
+        level: &str,
+        role: &str,
+        window_name: &str,
+        parent: Option<&str>,
+        department: &str,
+    ) -> Seed {
         let admin = self.login("admin", ADMIN_PASSWORD).await;
         let code = self
             .call(
                 "POST",
                 "/v1/admin/enrolment-codes",
                 Some(&admin),
-                Some(json!({"county_code": COUNTY, "level": level, "window_name": window_name, "parent_window_id": null})),
+                Some(json!({"county_code": COUNTY, "level": level, "window_name": window_name, "parent_window_id": parent})),
             )
             .await;
         let window_id = code["window_id"].as_str().expect("window_id").to_owned();
@@ -152,6 +205,7 @@ impl Api {
             code: code["code"].as_str().expect("code").to_owned(),
             window_id,
             admin_token: admin,
+            parent_code: None,
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::{artifacts_dir, binary, free_port, Managed};
 /// Starts `tauri-driver` with the environment the app should see, then opens a session on the app.
 pub struct AppSessionBuilder {
     env: HashMap<String, String>,
+    own_keyring: bool,
 }
 
 /// The running app under WebDriver. Dropping it ends the session and stops tauri-driver (SIGTERM).
@@ -24,7 +25,17 @@ impl AppSessionBuilder {
     pub fn new() -> Self {
         Self {
             env: HashMap::new(),
+            own_keyring: false,
         }
+    }
+
+    /// Runs tauri-driver (and so the app) in a session keyring of its own. The app keeps its
+    /// database key in the kernel keyring under a fixed name, so a second app enrolled on this
+    /// machine would otherwise replace the first one's key (the first could not open its
+    /// database again). The key is gone with the session: do not relaunch such an app.
+    pub fn own_keyring(mut self) -> Self {
+        self.own_keyring = true;
+        self
     }
 
     /// An environment variable for the app (tauri-driver → WebKitWebDriver → app inherit it).
@@ -60,6 +71,19 @@ impl AppSessionBuilder {
             .envs(&self.env)
             .stdout(out)
             .stderr(err);
+        if self.own_keyring {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: between fork and exec only the keyctl system call runs (async-signal-safe).
+            unsafe {
+                cmd.pre_exec(|| {
+                    // KEYCTL_JOIN_SESSION_KEYRING with no name: a new anonymous session keyring.
+                    if libc::syscall(libc::SYS_keyctl, 1, std::ptr::null::<libc::c_char>()) < 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
         let driver = Managed::spawn("tauri-driver", &mut cmd);
         wait_port(port, Duration::from_secs(20)).await;
         DriverReady {
@@ -178,6 +202,22 @@ impl AppSession {
         let shot = self.screenshot("timeout").await;
         panic!(
             "{css} never became visible within {limit:?} (see {})",
+            shot.display()
+        );
+    }
+
+    /// Polls until no element matches `css` (a row answered, a panel closed).
+    pub async fn wait_gone(&self, css: &str, limit: Duration) {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if self.client.find(Locator::Css(css)).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let shot = self.screenshot("timeout").await;
+        panic!(
+            "{css} was still there after {limit:?} (see {})",
             shot.display()
         );
     }

@@ -4,12 +4,12 @@
 //! API appears in the case's timeline; (c) a 一次性告知 for a missing photo, then the supplement
 //! recorded on the case page, then acceptance.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::key::Key;
 use onestop_e2e::flows::{
-    enrol_and_sign_in, keep_screenshot, pdfs, press, printed_text, result_number,
-    start_disability_case, LONG,
+    enrol_and_sign_in, find_case_id, keep_screenshot, pdfs, press, printed_text, reopen_until,
+    result_number, start_disability_case, LONG,
 };
 use onestop_e2e::seed::{Api, CLERK_PASSWORD, DISABILITY_DEPT};
 use onestop_e2e::{free_port, AppSessionBuilder, TestServer};
@@ -181,40 +181,4 @@ async fn offline_cases_drain_and_server_approval_reaches_the_timeline() {
 
     app.close().await;
     server.stop();
-}
-
-/// Opens the case page of `number` until `selector` shows on it: the page reads the case when
-/// it opens, and the sync engine brings the server's change in its own time.
-async fn reopen_until(app: &onestop_e2e::AppSession, number: &str, selector: &str) {
-    let started = Instant::now();
-    loop {
-        app.nav("cases").await;
-        app.wait_visible(&format!("[data-testid=case-row-{number}]"), LONG)
-            .await;
-        app.click(&format!("[data-testid=case-row-{number}]")).await;
-        app.wait_visible("[data-testid=case-timeline]", LONG).await;
-        if app
-            .client
-            .find(fantoccini::Locator::Css(selector))
-            .await
-            .is_ok()
-        {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(90),
-            "{selector} never showed on the case page of {number}"
-        );
-        tokio::time::sleep(Duration::from_secs(2)).await;
-    }
-}
-
-/// The `case_id` of the inbox entry whose JSON mentions `number`.
-fn find_case_id(inbox: &serde_json::Value, number: &str) -> Option<String> {
-    let list = inbox.get("entries")?.as_array()?;
-    list.iter()
-        .find(|c| c.to_string().contains(number))
-        .and_then(|c| c.get("case_id"))
-        .and_then(|v| v.as_str())
-        .map(str::to_owned)
 }

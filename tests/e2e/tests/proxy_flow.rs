@@ -1,16 +1,20 @@
 //! Scenario (d) of the window screens: a village agent (代办员) on a village window carries a
 //! villager's 临时救助 application. The agent's authorisation (委托书) is typed and its scan
 //! attached, the case is received and forwarded (收件并转交, F2), the 代办委托书 is previewed and
-//! printed through cups-pdf, and the forwarded case reaches the server for the county to accept.
+//! printed through cups-pdf, and the forwarded case reaches the server. The township window the
+//! village reports to (a second app) lists it on 办件 and accepts it, the decision reaches the
+//! village PC, the department approves, and the agent records the hand-over (送达) there.
 
 use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
 use onestop_e2e::flows::{
-    enrol_and_sign_in, fill_form, keep_screenshot, pdfs, press, printed_text, result_number, LONG,
+    enrol_and_sign_in, enrol_and_sign_in_as, fill_form, find_case_id, keep_screenshot, pdfs, press,
+    printed_text, reopen_until, result_number, LONG,
 };
-use onestop_e2e::seed::Api;
+use onestop_e2e::seed::{Api, CLERK_PASSWORD, TOWNSHIP_CLERK};
 use onestop_e2e::{free_port, AppSessionBuilder, TestServer};
+use serde_json::json;
 
 const RELIEF_DEPT: &str = "示范县民政局";
 
@@ -19,7 +23,9 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
     let data = tempfile::tempdir().unwrap();
     let server = TestServer::start_demo(data.path(), free_port()).await;
     let api = Api::new(&server.url());
-    let seed = api.seed_village("青山镇桃源村代办点", RELIEF_DEPT).await;
+    let seed = api
+        .seed_village("青山镇桃源村代办点", "青山镇便民服务中心", RELIEF_DEPT)
+        .await;
     let app = AppSessionBuilder::new()
         .env("ONESTOP_SERVER_URL", server.url())
         .env("ONESTOP_HEALTH_INTERVAL_SECS", "2")
@@ -120,6 +126,81 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+
+    // The township window the village reports to: its PC (a second app, with a keyring of its
+    // own) lists the forwarded case on 办件, and its clerk accepts it there.
+    let township = AppSessionBuilder::new()
+        .own_keyring()
+        .env("ONESTOP_SERVER_URL", server.url())
+        .env("ONESTOP_HEALTH_INTERVAL_SECS", "2")
+        .env(
+            "ONESTOP_DATA_DIR",
+            data.path().join("township").to_string_lossy(),
+        )
+        .launch()
+        .await;
+    let township_code = seed
+        .parent_code
+        .clone()
+        .expect("the township's enrolment code");
+    enrol_and_sign_in_as(&township, &server.url(), &township_code, TOWNSHIP_CLERK).await;
+    township.nav("cases").await;
+    let accept = format!("[data-testid=forwarded-accept-{number}]");
+    township.wait_visible(&accept, LONG).await;
+    keep_screenshot(
+        &township.screenshot("forwarded").await,
+        "township-forwarded",
+    );
+    let item = township
+        .text(&format!("[data-testid=forwarded-item-{number}]"))
+        .await;
+    assert_eq!(item, "临时救助申请");
+    township.click(&accept).await;
+    township.wait_gone(&accept, LONG).await;
+    township.close().await;
+    let approver = api.login("approver", CLERK_PASSWORD).await;
+    let inbox = api.call("GET", "/v1/inbox", Some(&approver), None).await;
+    let case_id = find_case_id(&inbox, &number)
+        .unwrap_or_else(|| panic!("{number} accepted, waiting for 承办: {inbox}"));
+
+    app.nav("sync").await;
+    app.click("[data-testid=sync-now]").await;
+    reopen_until(&app, &number, "[data-testid=timeline-server]").await;
+    let server_status = app.text("[data-testid=case-server-status]").await;
+    assert!(server_status.contains("已受理"), "{server_status}");
+    // The township's decision is the case's status in the village now, not 已收件.
+    let status = app.text("[data-testid=case-status]").await;
+    assert!(status.contains("已受理"), "{status}");
+
+    // The 民政局 decides; the agent hands the result over in the village and records 送达.
+    for step in [
+        json!({"action": "handle", "opinion": "情况属实"}),
+        json!({"action": "review", "opinion": "同意"}),
+        json!({"action": "decide", "approve": true, "reason": "", "legal_basis": ""}),
+    ] {
+        api.call(
+            "POST",
+            &format!("/v1/cases/{case_id}/actions"),
+            Some(&approver),
+            Some(json!({"transition": step, "part": null, "expected_version": null})),
+        )
+        .await;
+    }
+    app.nav("sync").await;
+    app.click("[data-testid=sync-now]").await;
+    reopen_until(&app, &number, "[data-testid=case-deliver]").await;
+    app.click("[data-testid=case-deliver]").await;
+    app.wait_text("[data-testid=case-status]", "已送达", LONG)
+        .await;
+    let held = api
+        .call(
+            "GET",
+            &format!("/v1/cases/{case_id}"),
+            Some(&approver),
+            None,
+        )
+        .await;
+    assert_eq!(held["status"], "delivered", "{held}");
 
     app.close().await;
     drop(server);

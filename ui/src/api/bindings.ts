@@ -118,6 +118,15 @@ field_type: string, required: boolean, max_len: number | null, options: Array<st
  */
 shared: boolean, };
 
+export type ForwardedCase = { case_id: string, acceptance_number: string, acceptance_number_grouped: string, item_name: string, department: string, status_label: string, 
+/**
+ * The server's version of the case, sent back with the decision so a case someone else
+ * decided meanwhile is refused, not decided twice. (A count of actions: a JS number.)
+ */
+version: number, };
+
+export type ForwardedDecision = { case_id: string, version: number, accept: boolean, reason: string, legal_basis: string, };
+
 export type HomeSummary = { today: string, received_today: number, accepted_today: number, completed_today: number, 
 /**
  * 黄牌.

@@ -12,6 +12,8 @@ import type {
   DeviceInfo,
   EnrollResponse,
   FieldError,
+  ForwardedCase,
+  ForwardedDecision,
   HomeSummary,
   IdCheck,
   ItemHit,
@@ -55,6 +57,8 @@ export const Commands = {
   submitApplication: 'submit_application',
   supplementAndAccept: 'supplement_and_accept',
   deliverResult: 'deliver_result',
+  forwardedCases: 'forwarded_cases',
+  decideForwarded: 'decide_forwarded',
   statusChoices: 'status_choices',
   pickScanFile: 'pick_scan_file',
   shortMaterials: 'short_materials',
@@ -180,6 +184,15 @@ export class Client {
 
   deliverResult(caseId: string): Promise<CaseView> {
     return this.call<CaseView>(Commands.deliverResult, { caseId })
+  }
+
+  /** The cases this window's village 代办点 forwarded, waiting for 受理 here (online only). */
+  forwardedCases(): Promise<ForwardedCase[]> {
+    return this.call<ForwardedCase[]>(Commands.forwardedCases)
+  }
+
+  decideForwarded(decision: ForwardedDecision): Promise<ForwardedCase[]> {
+    return this.call<ForwardedCase[]>(Commands.decideForwarded, { decision })
   }
 
   supplementAndAccept(caseId: string, materials: MaterialInput[], scans: ScanInput[]): Promise<CaseView> {
