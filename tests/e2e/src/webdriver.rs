@@ -31,8 +31,10 @@ impl AppSessionBuilder {
 
     /// Runs tauri-driver (and so the app) in a session keyring of its own. The app keeps its
     /// database key in the kernel keyring under a fixed name, so a second app enrolled on this
-    /// machine would otherwise replace the first one's key (the first could not open its
-    /// database again). The key is gone with the session: do not relaunch such an app.
+    /// machine (another scenario's, or another suite run at the same time) would otherwise
+    /// replace the first one's key, and the first could not open its database again. The key is
+    /// gone with the session: an app relaunched on the same data folder (the speed bench's) must
+    /// share one keyring instead.
     pub fn own_keyring(mut self) -> Self {
         self.own_keyring = true;
         self

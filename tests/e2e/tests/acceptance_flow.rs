@@ -25,6 +25,7 @@ async fn keyboard_acceptance_prints_and_reaches_the_server() {
         .await;
 
     let app = AppSessionBuilder::new()
+        .own_keyring()
         .env("ONESTOP_SERVER_URL", server.url())
         .env("ONESTOP_HEALTH_INTERVAL_SECS", "2")
         .env(

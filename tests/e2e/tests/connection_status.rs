@@ -16,6 +16,7 @@ async fn status_bar_follows_the_server() {
     let mut server = TestServer::start(data.path(), free_port()).await;
 
     let app = AppSessionBuilder::new()
+        .own_keyring()
         .env("ONESTOP_SERVER_URL", server.url())
         .env("ONESTOP_HEALTH_INTERVAL_SECS", INTERVAL_SECS.to_string())
         .env(

@@ -30,6 +30,7 @@ async fn offline_cases_drain_and_server_approval_reaches_the_timeline() {
         .seed("示范县政务服务中心 综合受理 2 号窗口", DISABILITY_DEPT)
         .await;
     let app = AppSessionBuilder::new()
+        .own_keyring()
         .env("ONESTOP_SERVER_URL", server.url())
         .env("ONESTOP_HEALTH_INTERVAL_SECS", "2")
         .env(

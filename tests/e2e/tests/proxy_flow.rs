@@ -27,6 +27,7 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
         .seed_village("青山镇桃源村代办点", "青山镇便民服务中心", RELIEF_DEPT)
         .await;
     let app = AppSessionBuilder::new()
+        .own_keyring()
         .env("ONESTOP_SERVER_URL", server.url())
         .env("ONESTOP_HEALTH_INTERVAL_SECS", "2")
         .env(
