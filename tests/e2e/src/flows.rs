@@ -257,3 +257,22 @@ pub fn find_case_id(inbox: &serde_json::Value, number: &str) -> Option<String> {
         .and_then(|v| v.as_str())
         .map(str::to_owned)
 }
+
+/// The citizen collects the result of `number`: 送达 is recorded on its case page (once the
+/// server's decision has reached the window), and the server then holds the case as delivered.
+pub async fn record_delivery(
+    app: &AppSession,
+    api: &crate::seed::Api,
+    token: &str,
+    number: &str,
+    case_id: &str,
+) {
+    reopen_until(app, number, "[data-testid=case-deliver]").await;
+    app.click("[data-testid=case-deliver]").await;
+    app.wait_text("[data-testid=case-status]", "已送达", LONG)
+        .await;
+    let held = api
+        .call("GET", &format!("/v1/cases/{case_id}"), Some(token), None)
+        .await;
+    assert_eq!(held["status"], "delivered", "{held}");
+}

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use fantoccini::key::Key;
 use onestop_e2e::flows::{
-    enrol_and_sign_in, find_case_id, keep_screenshot, pdfs, press, printed_text, reopen_until,
-    result_number, start_disability_case, LONG,
+    enrol_and_sign_in, find_case_id, keep_screenshot, pdfs, press, printed_text, record_delivery,
+    reopen_until, result_number, start_disability_case, LONG,
 };
 use onestop_e2e::seed::{Api, CLERK_PASSWORD, DISABILITY_DEPT};
 use onestop_e2e::{free_port, AppSessionBuilder, TestServer};
@@ -97,11 +97,10 @@ async fn offline_cases_drain_and_server_approval_reaches_the_timeline() {
         assert!(text.contains(n.as_str()), "{n} on the server");
     }
     let case_id = find_case_id(&inbox, &numbers[0]).expect("case id in the inbox");
-    api.call(
-        "POST",
-        &format!("/v1/cases/{case_id}/actions"),
-        Some(&approver),
-        Some(json!({"transition": {"action": "handle", "opinion": "材料齐全，同意"}, "part": null, "expected_version": null})),
+    api.act(
+        &approver,
+        &case_id,
+        json!({"action": "handle", "opinion": "材料齐全，同意"}),
     )
     .await;
 
@@ -122,27 +121,9 @@ async fn offline_cases_drain_and_server_approval_reaches_the_timeline() {
         json!({"action": "review", "opinion": "同意"}),
         json!({"action": "decide", "approve": true, "reason": "", "legal_basis": ""}),
     ] {
-        api.call(
-            "POST",
-            &format!("/v1/cases/{case_id}/actions"),
-            Some(&approver),
-            Some(json!({"transition": step, "part": null, "expected_version": null})),
-        )
-        .await;
+        api.act(&approver, &case_id, step).await;
     }
-    reopen_until(&app, &numbers[0], "[data-testid=case-deliver]").await;
-    app.click("[data-testid=case-deliver]").await;
-    app.wait_text("[data-testid=case-status]", "已送达", LONG)
-        .await;
-    let held = api
-        .call(
-            "GET",
-            &format!("/v1/cases/{case_id}"),
-            Some(&approver),
-            None,
-        )
-        .await;
-    assert_eq!(held["status"], "delivered", "{held}");
+    record_delivery(&app, &api, &approver, &numbers[0], &case_id).await;
 
     // (c) A missing photo: 一次性告知 (F3), then the supplement on the case page, then 受理.
     app.nav("accept").await;

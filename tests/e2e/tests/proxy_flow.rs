@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use fantoccini::key::Key;
 use onestop_e2e::flows::{
     enrol_and_sign_in, enrol_and_sign_in_as, fill_form, find_case_id, keep_screenshot, pdfs, press,
-    printed_text, reopen_until, result_number, LONG,
+    printed_text, record_delivery, reopen_until, result_number, LONG,
 };
 use onestop_e2e::seed::{Api, CLERK_PASSWORD, TOWNSHIP_CLERK};
 use onestop_e2e::{free_port, AppSessionBuilder, TestServer};
@@ -179,29 +179,11 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
         json!({"action": "review", "opinion": "同意"}),
         json!({"action": "decide", "approve": true, "reason": "", "legal_basis": ""}),
     ] {
-        api.call(
-            "POST",
-            &format!("/v1/cases/{case_id}/actions"),
-            Some(&approver),
-            Some(json!({"transition": step, "part": null, "expected_version": null})),
-        )
-        .await;
+        api.act(&approver, &case_id, step).await;
     }
     app.nav("sync").await;
     app.click("[data-testid=sync-now]").await;
-    reopen_until(&app, &number, "[data-testid=case-deliver]").await;
-    app.click("[data-testid=case-deliver]").await;
-    app.wait_text("[data-testid=case-status]", "已送达", LONG)
-        .await;
-    let held = api
-        .call(
-            "GET",
-            &format!("/v1/cases/{case_id}"),
-            Some(&approver),
-            None,
-        )
-        .await;
-    assert_eq!(held["status"], "delivered", "{held}");
+    record_delivery(&app, &api, &approver, &number, &case_id).await;
 
     app.close().await;
     drop(server);
