@@ -526,26 +526,8 @@ async fn a_forwarded_case_is_decided_by_the_window_its_village_reports_to() {
         )
         .await;
         let other = enrol(&s, &w.admin_token, "另一窗口").await;
-        create_user(
-            &s,
-            &w.admin_token,
-            "agent",
-            Role::ProxyAgent,
-            None,
-            Some(&village.enrolled.window_id),
-        )
-        .await;
-        create_user(
-            &s,
-            &w.admin_token,
-            "stray",
-            Role::WindowClerk,
-            None,
-            Some(&other.enrolled.window_id),
-        )
-        .await;
-        let agent = s.login("agent", PASSWORD, Some(&village)).await.token;
-        let stray = s.login("stray", PASSWORD, Some(&other)).await.token;
+        let agent = user_at(&s, &w.admin_token, "agent", Role::ProxyAgent, &village).await;
+        let stray = user_at(&s, &w.admin_token, "stray", Role::WindowClerk, &other).await;
 
         // The agent receives a 临时救助 application and the village PC syncs it: forwarded.
         let applicant_id = uuid::Uuid::now_v7().to_string();

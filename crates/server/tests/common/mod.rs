@@ -399,6 +399,26 @@ pub async fn create_user(
     assert_eq!(r.status(), StatusCode::CREATED, "{:?}", r.text().await);
 }
 
+/// A window account `username` of `role` at `device`'s window, signed in on that device.
+pub async fn user_at(
+    s: &Running,
+    admin_token: &str,
+    username: &str,
+    role: Role,
+    device: &Device,
+) -> String {
+    create_user(
+        s,
+        admin_token,
+        username,
+        role,
+        None,
+        Some(&device.enrolled.window_id),
+    )
+    .await;
+    s.login(username, PASSWORD, Some(device)).await.token
+}
+
 pub async fn world(s: &Running) -> World {
     create_admin(s, "admin", COUNTY).await;
     let admin_token = s.login("admin", ADMIN_PASSWORD, None).await.token;
