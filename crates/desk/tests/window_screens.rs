@@ -319,8 +319,11 @@ async fn offline_sign_in_uses_the_cached_verifier_and_locks_after_five_wrong_pas
     let w = window(&server, &url).await;
     let desk = &w.desk;
     assert!(!desk.session_info().unwrap().offline);
+    assert!(desk.sync_now().is_ok(), "sign-in started the sync engine");
     desk.logout();
     assert!(desk.session_info().is_none());
+    // Signed out, the engine is stopped, not left retrying with a session that is gone.
+    assert_eq!(desk.sync_now().unwrap_err().code, "sync.not_signed_in");
     // The catalogue is public; applicants and cases need someone signed in.
     assert!(!desk.search_items(String::new()).await.unwrap().is_empty());
     assert_eq!(

@@ -253,6 +253,19 @@ impl Desk {
             .credentials
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = None;
+        // The engine pushes with this clerk's session; with nobody signed in the server can
+        // only refuse its rounds. The queue waits for the next online sign-in, which starts a
+        // new engine. Stopping mid-round loses nothing: ops are idempotent by (device, seq).
+        let stopped = self
+            .sync
+            .engine
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if stopped.is_some() {
+            tracing::info!("sync engine stopped");
+        }
+        drop(stopped);
         tracing::info!("clerk signed out");
     }
 
