@@ -3,13 +3,18 @@
 //! village window reports to (its `parent_window_id`, usually the township's). Its clerks see
 //! those cases in their inbox and may accept or refuse them on the server.
 
-use onestop_domain::lifecycle::{ActionKind, Role};
+use onestop_domain::lifecycle::{ActionKind, CaseStatus, Role};
 
 use crate::api::AppError;
 use crate::store::{Store, StoredCase, UserRow};
 
-/// The statuses in which a forwarded case waits for the parent window's decision.
-pub const WAITING: [&str; 2] = ["received", "supplemented"];
+/// The statuses in which a forwarded case waits for the parent window's decision, as stored.
+pub fn waiting() -> Vec<String> {
+    CaseStatus::FORWARDED_WAITING
+        .iter()
+        .map(|s| s.name().to_owned())
+        .collect()
+}
 
 /// Whether `user` is a clerk of the window `case`'s window forwards to, taking a decision that
 /// window may take for it. 补正 stays with the agent's window: a notice the server issued would

@@ -154,7 +154,7 @@ pub async fn inbox(c: &Client, q: &InboxQuery) -> Result<Vec<InboxRow>, StoreErr
                 &q.statuses,
                 &i64::from(q.limit),
                 &q.forwarded_to,
-                &crate::workflow::forwarded::WAITING.to_vec(),
+                &crate::workflow::forwarded::waiting(),
             ],
         )
         .await?;

@@ -142,7 +142,7 @@ pub fn inbox(c: &Connection, q: &InboxQuery) -> Result<Vec<InboxRow>, StoreError
             AND c.status IN (SELECT value FROM json_each(?6))
          ORDER BY 7, 1 LIMIT ?4",
     )?;
-    let waiting = serde_json::to_string(&crate::workflow::forwarded::WAITING)?;
+    let waiting = serde_json::to_string(&crate::workflow::forwarded::waiting())?;
     let rows = st.query_map(
         params![
             q.county_code,
