@@ -32,15 +32,16 @@ fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// The window's actions the domain's state machine and the clerk's role allow now. 送达 follows
-/// the server's status, which owns the case after acceptance.
+/// the server's status, which owns the case once it has moved it on.
 fn actions(status: CaseStatus, server: Option<CaseStatus>, role: Option<&Role>) -> Vec<String> {
     let Some(role) = role else {
         return Vec::new();
     };
     let deliver = server.is_some_and(|s| can_take(s, ActionKind::Deliver))
         && role_permits(role, ActionKind::Deliver);
-    if server.is_some_and(|s| CaseStatus::decided_after_forwarding(status, s)) {
-        // The parent window decided the forwarded case: nothing is left to do here but 送达.
+    if CaseStatus::shown(status, server) != status {
+        // The server moved the case on (its approval work, or the parent window's decision on
+        // a forwarded case) and owns it now: a local step would not reach it. Only 送达 is left.
         return deliver.then(|| "deliver".to_owned()).into_iter().collect();
     }
     [

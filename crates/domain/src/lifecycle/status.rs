@@ -124,7 +124,7 @@ impl CaseStatus {
     }
 
     /// The window left the case waiting for a decision, and the server holds one.
-    pub fn decided_after_forwarding(local: CaseStatus, server: CaseStatus) -> bool {
+    fn decided_after_forwarding(local: CaseStatus, server: CaseStatus) -> bool {
         Self::FORWARDED_WAITING.contains(&local) && Self::FORWARDED_DECISIONS.contains(&server)
     }
 
