@@ -29,6 +29,16 @@ impl AppSessionBuilder {
         }
     }
 
+    /// A window app for a scenario: this server, this data folder, the connection checked
+    /// every 2 s, and a keyring of its own ([`AppSessionBuilder::own_keyring`]).
+    pub fn window(server_url: &str, data_dir: &std::path::Path) -> Self {
+        Self::new()
+            .own_keyring()
+            .env("ONESTOP_SERVER_URL", server_url)
+            .env("ONESTOP_HEALTH_INTERVAL_SECS", "2")
+            .env("ONESTOP_DATA_DIR", data_dir.to_string_lossy())
+    }
+
     /// Runs tauri-driver (and so the app) in a session keyring of its own. The app keeps its
     /// database key in the kernel keyring under a fixed name, so a second app enrolled on this
     /// machine (another scenario's, or another suite run at the same time) would otherwise

@@ -24,14 +24,7 @@ async fn keyboard_acceptance_prints_and_reaches_the_server() {
         .seed("示范县政务服务中心 综合受理 1 号窗口", DISABILITY_DEPT)
         .await;
 
-    let app = AppSessionBuilder::new()
-        .own_keyring()
-        .env("ONESTOP_SERVER_URL", server.url())
-        .env("ONESTOP_HEALTH_INTERVAL_SECS", "2")
-        .env(
-            "ONESTOP_DATA_DIR",
-            data.path().join("desk").to_string_lossy(),
-        )
+    let app = AppSessionBuilder::window(&server.url(), &data.path().join("desk"))
         .launch()
         .await;
     enrol_and_sign_in(&app, &server.url(), &seed.code).await;

@@ -15,14 +15,8 @@ async fn status_bar_follows_the_server() {
     let data = tempfile::tempdir().unwrap();
     let mut server = TestServer::start(data.path(), free_port()).await;
 
-    let app = AppSessionBuilder::new()
-        .own_keyring()
-        .env("ONESTOP_SERVER_URL", server.url())
+    let app = AppSessionBuilder::window(&server.url(), &data.path().join("desk"))
         .env("ONESTOP_HEALTH_INTERVAL_SECS", INTERVAL_SECS.to_string())
-        .env(
-            "ONESTOP_DATA_DIR",
-            data.path().join("desk").to_string_lossy(),
-        )
         .launch()
         .await;
 

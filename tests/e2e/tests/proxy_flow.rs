@@ -26,14 +26,7 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
     let seed = api
         .seed_village("青山镇桃源村代办点", "青山镇便民服务中心", RELIEF_DEPT)
         .await;
-    let app = AppSessionBuilder::new()
-        .own_keyring()
-        .env("ONESTOP_SERVER_URL", server.url())
-        .env("ONESTOP_HEALTH_INTERVAL_SECS", "2")
-        .env(
-            "ONESTOP_DATA_DIR",
-            data.path().join("desk").to_string_lossy(),
-        )
+    let app = AppSessionBuilder::window(&server.url(), &data.path().join("desk"))
         .launch()
         .await;
     enrol_and_sign_in(&app, &server.url(), &seed.code).await;
@@ -130,14 +123,7 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
 
     // The township window the village reports to: its PC (a second app, with a keyring of its
     // own) lists the forwarded case on 办件, and its clerk accepts it there.
-    let township = AppSessionBuilder::new()
-        .own_keyring()
-        .env("ONESTOP_SERVER_URL", server.url())
-        .env("ONESTOP_HEALTH_INTERVAL_SECS", "2")
-        .env(
-            "ONESTOP_DATA_DIR",
-            data.path().join("township").to_string_lossy(),
-        )
+    let township = AppSessionBuilder::window(&server.url(), &data.path().join("township"))
         .launch()
         .await;
     let township_code = seed
