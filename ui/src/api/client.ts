@@ -29,7 +29,7 @@ import type {
 } from './bindings'
 import { toClientError } from './errors'
 
-export { ClientError } from './errors'
+export { ClientError, asClientError } from './errors'
 export type { Backend, Unlisten } from './backend'
 
 /** Names of the Rust commands and events, as src-tauri registers them. */

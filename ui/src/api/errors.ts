@@ -29,6 +29,14 @@ export function isApiError(value: unknown): value is ApiError {
   return typeof v.code === 'string' && typeof v.message === 'string'
 }
 
+/**
+ * What a screen caught, as a ClientError: the client already rejects with one, so anything else
+ * is a bug in the page itself (`client.unexpected`).
+ */
+export function asClientError(error: unknown): ClientError {
+  return error instanceof ClientError ? error : new ClientError('client.unexpected', String(error))
+}
+
 /** Turns anything a command rejected with into a ClientError. The only place this happens. */
 export function toClientError(error: unknown, command: string): ClientError {
   if (error instanceof ClientError) return error

@@ -1,6 +1,14 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { ClientError, useClient, type AppStatus, type ConnectionState, type ConnectionStatus, type Unlisten } from '../api'
+import {
+  asClientError,
+  useClient,
+  type AppStatus,
+  type ClientError,
+  type ConnectionState,
+  type ConnectionStatus,
+  type Unlisten,
+} from '../api'
 import { readEnrolledHint, writeEnrolledHint } from './enrolled-hint'
 
 /**
@@ -47,7 +55,7 @@ export const useConnectionStore = defineStore('connection', () => {
         if (!sawEvent) connection.value = status.connection
         loadError.value = null
       } catch (error) {
-        loadError.value = error instanceof ClientError ? error : new ClientError('client.unexpected', String(error))
+        loadError.value = asClientError(error)
       }
     })()
     return started

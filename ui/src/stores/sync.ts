@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, shallowRef } from 'vue'
-import { ClientError, useClient, type SyncStatus, type Unlisten } from '../api'
+import { asClientError, useClient, type ClientError, type SyncStatus, type Unlisten } from '../api'
 
 /**
  * The live sync status Rust reports: one `sync_status` call at start, then the `sync-status` event.
@@ -49,7 +49,7 @@ export const useSyncStore = defineStore('sync', () => {
         }
         loadError.value = null
       } catch (error) {
-        loadError.value = error instanceof ClientError ? error : new ClientError('client.unexpected', String(error))
+        loadError.value = asClientError(error)
       }
     })()
     return started
