@@ -16,7 +16,10 @@
 //! SPEED_COLD (`drop`: `echo 3 > /proc/sys/vm/drop_caches`, the default; `evict`:
 //! posix_fadvise(DONTNEED) on every file the app's processes map; `off`), SPEED_APP_ENV
 //! (`K=V,K2=V2`: extra environment for the app, to try WebKit switches), SPEED_SMAPS_DIR (keep
-//! each process's /proc/PID/smaps at every memory checkpoint).
+//! each process's /proc/PID/smaps at every memory checkpoint), SPEED_TRACE=1 (print each launch's
+//! page timeline: document, scripts, style sheets, the app's performance marks), SPEED_BASELINE=1
+//! (launch Tauri's empty window, `src-tauri/examples/empty_window.rs`, instead of the app, and
+//! stop after the launches).
 //! Timings are taken inside the page (performance.now(), requestAnimationFrame) and from /proc,
 //! not from WebDriver round trips; the method is in docs/benchmarks.md, "Window speed".
 //! It never runs in `make test`: `cargo test`/nextest list or run it without `--bench`.
@@ -171,12 +174,13 @@ async fn app_pid(app: &AppSession) -> u32 {
     let driver = app.driver_pid().expect("tauri-driver pid");
     let started = Instant::now();
     loop {
-        if let Some(pid) = procfs::find_descendant(driver, "onestop-app") {
+        if let Some(pid) = procfs::find_descendant(driver, app_name()) {
             return pid;
         }
         assert!(
             started.elapsed() < LONG,
-            "no onestop-app under tauri-driver"
+            "no {} under tauri-driver",
+            app_name()
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
@@ -214,7 +218,7 @@ async fn close_and_wait(app: AppSession) {
 /// PSS in KiB of the app and of each of its descendants, by name.
 fn memory(app: u32) -> Vec<(String, u32, u64)> {
     let mut rows = vec![(
-        "onestop-app".to_owned(),
+        app_name().to_owned(),
         app,
         procfs::pss_kib(app).unwrap_or(0),
     )];
@@ -280,6 +284,19 @@ function interactive() {
   if (document.activeElement !== input) { why = 'focus refused'; return null; }
   return { byPage };
 }
+// What the page did between navigation start and `at` (SPEED_TRACE=1 prints it), ms from
+// navigation start: the document, each script and style sheet, and the app's own marks.
+function trace(at) {
+  const r = (x) => Math.round(x);
+  const nav = performance.getEntriesByType('navigation')[0];
+  const rows = [];
+  if (nav) rows.push(['document', r(nav.startTime), r(nav.responseEnd)], ['dom interactive', r(nav.domInteractive)], ['DOMContentLoaded end', r(nav.domContentLoadedEventEnd)]);
+  for (const e of performance.getEntriesByType('resource')) rows.push([e.name.replace(/^.*\//, ''), r(e.startTime), r(e.responseEnd)]);
+  for (const e of performance.getEntriesByType('mark')) rows.push([e.name, r(e.startTime)]);
+  for (const e of performance.getEntriesByType('paint')) rows.push([e.name, r(e.startTime)]);
+  rows.push(['interactive', r(at)]);
+  return rows.sort((a, b) => a[1] - b[1]);
+}
 const paint = performance.getEntriesByType('paint').map((e) => [e.name, performance.timeOrigin + e.startTime]);
 const first = interactive();
 if (first) { done({ state: 'already', at: epoch(), origin: performance.timeOrigin, paint, byPage: first.byPage }); return; }
@@ -291,6 +308,7 @@ function tick() {
     requestAnimationFrame(() => done({
       state: 'seen', at, painted: epoch(), origin: performance.timeOrigin, byPage: ok.byPage,
       paint: performance.getEntriesByType('paint').map((e) => [e.name, performance.timeOrigin + e.startTime]),
+      trace: trace(at - performance.timeOrigin),
     }));
     return;
   }
@@ -362,7 +380,11 @@ fn parse_rfc3339(s: &str) -> Option<f64> {
 
 /// The app's environment; SPEED_APP_ENV adds more (`K=V,K2=V2`, e.g. WebKit switches to try).
 fn builder(server: &TestServer, data: &Path) -> AppSessionBuilder {
-    let mut b = AppSessionBuilder::new()
+    let mut b = AppSessionBuilder::new();
+    if baseline() {
+        b = b.application(onestop_e2e::binary("examples/empty_window"));
+    }
+    let mut b = b
         .env("ONESTOP_SERVER_URL", server.url())
         .env("ONESTOP_HEALTH_INTERVAL_SECS", "2")
         .env("ONESTOP_DATA_DIR", data.to_string_lossy());
@@ -375,6 +397,21 @@ fn builder(server: &TestServer, data: &Path) -> AppSessionBuilder {
         }
     }
     b
+}
+
+/// `SPEED_BASELINE=1`: launch Tauri's empty window (`src-tauri/examples/empty_window.rs`)
+/// instead of the app, measured the same way, and stop after the launches.
+fn baseline() -> bool {
+    std::env::var("SPEED_BASELINE").is_ok_and(|v| v == "1")
+}
+
+/// The app process's name (`comm`).
+fn app_name() -> &'static str {
+    if baseline() {
+        "empty_window"
+    } else {
+        "onestop-app"
+    }
 }
 
 async fn launch_once(
@@ -431,6 +468,22 @@ async fn launch_once(
             .find(|e| e[0] == "first-contentful-paint")
             .and_then(|e| e[1].as_f64())
     });
+    if std::env::var("SPEED_TRACE").is_ok_and(|v| v == "1") {
+        if let Some(rows) = probe["trace"].as_array() {
+            let line: Vec<String> = rows
+                .iter()
+                .filter_map(|r| r.as_array())
+                .map(|r| {
+                    let cells: Vec<String> = r.iter().map(|c| c.to_string()).collect();
+                    cells.join(" ")
+                })
+                .collect();
+            eprintln!(
+                "  page trace (ms from navigation start): {}",
+                line.join(" | ")
+            );
+        }
+    }
     let pss = memory(pid).iter().map(|r| r.2).sum();
     let launch = Launch {
         cold: cold.is_some(),
@@ -570,6 +623,79 @@ fn main() {
     rt.block_on(run());
 }
 
+/// The launch table: cold and warm columns, one row per measure.
+fn print_launch_table(launches: &[Launch]) {
+    let pick = |cold: bool, f: fn(&Launch) -> f64| -> Vec<f64> {
+        launches.iter().filter(|l| l.cold == cold).map(f).collect()
+    };
+    println!("| measure | cold | warm |");
+    println!("|---|---|---|");
+    type Row = (&'static str, fn(&Launch) -> f64);
+    let rows: [Row; 7] = [
+        ("spawn → login input interactive (frame)", |l| {
+            l.spawn_to_interactive
+        }),
+        ("spawn → next frame (painted)", |l| l.spawn_to_painted),
+        ("spawn → webview navigation start", |l| {
+            l.spawn_to_navigation
+        }),
+        ("spawn → \"desk started\" (Tauri setup)", |l| {
+            l.spawn_to_desk.unwrap_or(f64::NAN)
+        }),
+        ("session request → interactive (incl. WebDriver)", |l| {
+            l.request_to_interactive
+        }),
+        ("session request → app spawned", |l| l.request_to_spawn),
+        ("session request → session open", |l| l.session_open),
+    ];
+    for (name, f) in rows {
+        let keep = |v: Vec<f64>| v.into_iter().filter(|x| x.is_finite()).collect::<Vec<_>>();
+        println!(
+            "| {name} | {} | {} |",
+            summary(&keep(pick(true, f))),
+            summary(&keep(pick(false, f)))
+        );
+    }
+    let cached: Vec<String> = launches
+        .iter()
+        .map(|l| {
+            format!(
+                "{}:{}",
+                if l.cold { "c" } else { "w" },
+                l.webkit_cached
+                    .map_or("?".into(), |f| format!("{:.0}%", f * 100.0))
+            )
+        })
+        .collect();
+    println!(
+        "| libwebkit2gtk in page cache before launch | {} | |",
+        cached.join(" ")
+    );
+    let loads: Vec<&str> = launches.iter().map(|l| l.load.as_str()).collect();
+    println!("| load average at each launch | {} | |", loads.join(" "));
+    let pss: Vec<f64> = launches.iter().map(|l| mib(l.pss_kib)).collect();
+    println!(
+        "| PSS total at the login screen, MiB | median {:.1} | |",
+        median(&pss)
+    );
+}
+
+/// Enrols the app once (its first run), so that every measured launch opens on the login page;
+/// returns the files its processes map (the eviction set for `SPEED_COLD=evict`).
+async fn enrol(server: &TestServer, data: &Path, code: &str) -> BTreeSet<PathBuf> {
+    let app = builder(server, data).launch().await;
+    enrol_and_sign_in(&app, &server.url(), code).await;
+    app.wait_text("[data-testid=home-last-sync]", "202", LONG)
+        .await;
+    let pid = app_pid(&app).await;
+    let mut pids = vec![pid];
+    pids.extend(procfs::descendants(pid).into_iter().map(|(p, _)| p));
+    let mut files = mapped_files(&pids);
+    files.insert(onestop_e2e::binary("onestop-app"));
+    close_and_wait(app).await;
+    files
+}
+
 async fn run() {
     let pairs = env_num("SPEED_LAUNCHES", 7);
     let accepts = env_num("SPEED_ACCEPTS", 100).max(1);
@@ -602,19 +728,14 @@ async fn run() {
         .seed("示范县政务服务中心 综合受理 1 号窗口", DISABILITY_DEPT)
         .await;
 
-    // Enrol once (first run of the app), so that every measured launch opens on the login page.
-    let app = builder(&server, &data).launch().await;
-    enrol_and_sign_in(&app, &server.url(), &seed.code).await;
-    app.wait_text("[data-testid=home-last-sync]", "202", LONG)
-        .await;
-    let pid = app_pid(&app).await;
-    let mut pids = vec![pid];
-    pids.extend(procfs::descendants(pid).into_iter().map(|(p, _)| p));
-    let mut files = mapped_files(&pids);
-    files.insert(onestop_e2e::binary("onestop-app"));
-    close_and_wait(app).await;
+    let mut files = BTreeSet::new();
+    if baseline() {
+        files.insert(onestop_e2e::binary("examples/empty_window"));
+    } else {
+        files = enrol(&server, &data, &seed.code).await;
+    }
     eprintln!(
-        "enrolled; the app's processes map {} files (the eviction set)",
+        "the app's processes map {} files (the eviction set)",
         files.len()
     );
 
@@ -643,6 +764,15 @@ async fn run() {
             launches.push(l);
             close_and_wait(app).await;
         }
+    }
+
+    if baseline() {
+        drop(server);
+        println!();
+        println!("## window speed: Tauri's empty window (release example; load average start {load_start}, end {}; cold = {cold_mode:?})", procfs::load_average());
+        println!();
+        print_launch_table(&launches);
+        return;
     }
 
     // (b) Acceptances in one session, from the keyboard, as acceptance_flow.rs does.
@@ -713,62 +843,10 @@ async fn run() {
     drop(server);
 
     // The table.
-    let pick = |cold: bool, f: fn(&Launch) -> f64| -> Vec<f64> {
-        launches.iter().filter(|l| l.cold == cold).map(f).collect()
-    };
     println!();
     println!("## window speed (release app and server; load average start {load_start}, acceptances {load_accept}, end {load_end}; cold = {cold_mode:?})");
     println!();
-    println!("| measure | cold | warm |");
-    println!("|---|---|---|");
-    type Row = (&'static str, fn(&Launch) -> f64);
-    let rows: [Row; 7] = [
-        ("spawn → login input interactive (frame)", |l| {
-            l.spawn_to_interactive
-        }),
-        ("spawn → next frame (painted)", |l| l.spawn_to_painted),
-        ("spawn → webview navigation start", |l| {
-            l.spawn_to_navigation
-        }),
-        ("spawn → \"desk started\" (Tauri setup)", |l| {
-            l.spawn_to_desk.unwrap_or(f64::NAN)
-        }),
-        ("session request → interactive (incl. WebDriver)", |l| {
-            l.request_to_interactive
-        }),
-        ("session request → app spawned", |l| l.request_to_spawn),
-        ("session request → session open", |l| l.session_open),
-    ];
-    for (name, f) in rows {
-        let keep = |v: Vec<f64>| v.into_iter().filter(|x| x.is_finite()).collect::<Vec<_>>();
-        println!(
-            "| {name} | {} | {} |",
-            summary(&keep(pick(true, f))),
-            summary(&keep(pick(false, f)))
-        );
-    }
-    let cached: Vec<String> = launches
-        .iter()
-        .map(|l| {
-            format!(
-                "{}:{}",
-                if l.cold { "c" } else { "w" },
-                l.webkit_cached
-                    .map_or("?".into(), |f| format!("{:.0}%", f * 100.0))
-            )
-        })
-        .collect();
-    println!(
-        "| libwebkit2gtk in page cache before launch | {} | |",
-        cached.join(" ")
-    );
-    let loads: Vec<&str> = launches.iter().map(|l| l.load.as_str()).collect();
-    println!("| load average at each launch | {} | |", loads.join(" "));
-    let pss: Vec<f64> = launches.iter().map(|l| mib(l.pss_kib)).collect();
-    println!(
-        "| PSS total at the login screen, MiB | median {:.1} | |",
-        median(&pss)
-    );
+    print_launch_table(&launches);
     println!();
     let col =
         |f: fn(&Preview) -> f64, n: usize| -> Vec<f64> { previews.iter().take(n).map(f).collect() };

@@ -13,6 +13,7 @@ use crate::{artifacts_dir, binary, free_port, Managed};
 pub struct AppSessionBuilder {
     env: HashMap<String, String>,
     own_keyring: bool,
+    application: Option<PathBuf>,
 }
 
 /// The running app under WebDriver. Dropping it ends the session and stops tauri-driver (SIGTERM).
@@ -26,7 +27,14 @@ impl AppSessionBuilder {
         Self {
             env: HashMap::new(),
             own_keyring: false,
+            application: None,
         }
+    }
+
+    /// Another binary than `onestop-app` (the speed bench's empty Tauri window).
+    pub fn application(mut self, path: PathBuf) -> Self {
+        self.application = Some(path);
+        self
     }
 
     /// A window app for a scenario: this server, this data folder, the connection checked
@@ -68,7 +76,10 @@ impl AppSessionBuilder {
             std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some(),
             "no display: run the end-to-end tests under xvfb-run (make test does)"
         );
-        let app = binary("onestop-app");
+        let app = self
+            .application
+            .clone()
+            .unwrap_or_else(|| binary("onestop-app"));
         let port = free_port();
         let native_port = free_port();
         let log = artifacts_dir().join(format!("tauri-driver-{port}.log"));
