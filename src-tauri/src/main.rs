@@ -5,6 +5,7 @@
 mod commands;
 mod events;
 mod scan_picker;
+mod web_process_memory_limit;
 mod webview_memory;
 mod window_commands;
 
@@ -18,9 +19,12 @@ use tauri::Manager;
 struct LogGuard(#[allow(dead_code)] logging::WorkerGuard);
 
 fn main() {
+    // First: it sets environment variables before any thread exists, and the window's web
+    // context is created while the app is built.
+    let webview_memory = webview_memory::before_gtk();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
+        .setup(move |app| {
             // ONESTOP_DATA_DIR lets tests and a shared village PC keep data where they choose.
             let data_dir = match std::env::var_os("ONESTOP_DATA_DIR") {
                 Some(dir) => PathBuf::from(dir),
@@ -29,6 +33,12 @@ fn main() {
             let config = DeskConfig::new(data_dir).with_env();
             let guard = logging::init(&config.logs_dir())?;
             app.manage(LogGuard(guard));
+            tracing::info!(
+                compositing = webview_memory.compositing,
+                web_process_limit_mb = ?webview_memory.web_process_limit_mb,
+                contexts_limited = web_process_memory_limit::contexts_limited(),
+                "webview memory settings"
+            );
             let desk = tauri::async_runtime::block_on(async move { Desk::start(config) })
                 .map_err(|e| format!("{} ({})", e.message, e.code))?;
             let desk = Arc::new(desk);

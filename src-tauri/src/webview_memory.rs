@@ -1,11 +1,59 @@
-//! WebKitGTK's memory cache. Its default model (`WebBrowser`) keeps decoded images of pages
-//! that are gone, sized to the machine's RAM: every voucher preview (a new 662×936 page image,
-//! ~2.5 MB decoded) stayed in the web process, about 5 MiB per acceptance and over 1 GiB after
-//! a day's hundred cases (docs/benchmarks.md, "Window speed"). The app is one local page with no
-//! navigation and nothing fetched over a network, which is the `DocumentViewer` model: no cache
-//! of dead resources, no back/forward cache.
+//! How WebKitGTK spends memory in the window, measured with the window speed bench
+//! (docs/benchmarks.md, "Window speed"):
+//!
+//! - **Cache model.** WebKit's default (`WebBrowser`) keeps decoded images of pages that are
+//!   gone, sized to the machine's RAM: every voucher preview (a new 662×936 page image, ~2.5 MB
+//!   decoded) stayed in the web process. The app is one local page with no navigation and nothing
+//!   fetched over a network, which is the `DocumentViewer` model.
+//! - **Compositing.** With accelerated compositing the web process draws through OpenGL; on a PC
+//!   without a GPU driver (and under Xvfb) that is Mesa's llvmpipe, which maps LLVM and keeps
+//!   every layer's backing store in the process: 225 MiB at the login screen and growing past
+//!   500 MiB. The window is forms and tables, with no 3D, video or canvas, so it is painted in
+//!   software instead (141 MiB at login, and the preview shows sooner). `WEBKIT_DISABLE_COMPOSITING_MODE`
+//!   is WebKitGTK's own switch; a PC that needs compositing back sets
+//!   `ONESTOP_WEBKIT_COMPOSITING=on`.
+//! - **Memory limit.** See `web_process_memory_limit`.
+//! - **malloc arenas.** glibc gives each thread that allocates its own 64 MB arena; the app's
+//!   voucher previews are rendered on tokio's workers, and the freed pages stayed with each
+//!   arena (the app process grew ~35 MiB over 21 acceptances, ~21 MiB with two arenas).
 
 use tauri::{Runtime, WebviewWindow};
+
+use crate::web_process_memory_limit;
+
+/// What `before_gtk` chose, logged once logging is up.
+#[derive(Debug, Clone, Copy)]
+pub struct WebviewMemory {
+    pub compositing: bool,
+    pub web_process_limit_mb: Option<u32>,
+}
+
+/// Must run first in `main`, before any thread exists (it sets environment variables, which
+/// WebKit reads when GTK starts and which the web process inherits) and before the window's
+/// web context is created.
+pub fn before_gtk() -> WebviewMemory {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes glibc's allocator parameters; no thread is running yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+    let compositing = compositing_wanted();
+    #[cfg(target_os = "linux")]
+    if !compositing && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+    WebviewMemory {
+        compositing,
+        web_process_limit_mb: web_process_memory_limit::install_from_env(),
+    }
+}
+
+fn compositing_wanted() -> bool {
+    matches!(
+        std::env::var("ONESTOP_WEBKIT_COMPOSITING").as_deref(),
+        Ok("on" | "1")
+    )
+}
 
 pub fn use_document_viewer_cache<R: Runtime>(window: &WebviewWindow<R>) {
     #[cfg(target_os = "linux")]

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use onestop_e2e::{artifacts_dir, free_port, AppSessionBuilder, TestServer};
+use onestop_e2e::{artifacts_dir, free_port, procfs, AppSession, AppSessionBuilder, TestServer};
 
 const STATE: &str = "[data-testid=connection-state]";
 /// The probe interval the app is started with; its timeout is the same (see DeskConfig::with_env).
@@ -29,6 +29,7 @@ async fn status_bar_follows_the_server() {
     app.wait_attr(STATE, "data-state", "connected", Duration::from_secs(30))
         .await;
     assert_eq!(app.text(STATE).await.trim(), "已连接");
+    webview_memory_settings_reached_webkit(&app, &data.path().join("desk")).await;
     let shot = app.screenshot("connected").await;
     // The README's picture: refreshed on request (`make screenshots`), or when missing, so that
     // an ordinary test run does not dirty the tree with a new clock in the corner.
@@ -55,4 +56,50 @@ async fn status_bar_follows_the_server() {
     app.close().await;
     server.stop();
     eprintln!("screenshots in {}", artifacts_dir().display());
+}
+
+/// The window's WebKit settings that keep its memory down (src-tauri/src/webview_memory.rs) are
+/// in effect in the real processes: the web process was started without accelerated compositing,
+/// and the memory limit reached the one web context wry created (the app logs how many got it).
+async fn webview_memory_settings_reached_webkit(app: &AppSession, data_dir: &std::path::Path) {
+    let driver = app.driver_pid().expect("tauri-driver pid");
+    let app_pid = procfs::find_descendant(driver, "onestop-app").expect("the app process");
+    let web = procfs::find_descendant(app_pid, "WebKitWebProces").expect("the web process");
+    let environ = std::fs::read(format!("/proc/{web}/environ")).expect("web process environment");
+    assert!(
+        environ
+            .split(|b| *b == 0)
+            .any(|kv| kv == b"WEBKIT_DISABLE_COMPOSITING_MODE=1"),
+        "the web process runs with accelerated compositing"
+    );
+    // The log line is written after the window is built; the file writer is asynchronous.
+    let started = std::time::Instant::now();
+    let line = loop {
+        let found = std::fs::read_dir(data_dir.join("logs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .flat_map(|text| {
+                text.lines()
+                    .filter(|l| l.contains("webview memory settings"))
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .last();
+        if let Some(line) = found {
+            break line;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no \"webview memory settings\" line in the app's log"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        line.contains("compositing=false")
+            && line.contains("web_process_limit_mb=Some(300)")
+            && line.contains("contexts_limited=1"),
+        "webview memory settings not applied: {line}"
+    );
 }
