@@ -337,3 +337,72 @@ pub fn home(db: &Db, ctx: &Ctx) -> Result<HomeSummary, DeskError> {
         unsynced: u32::try_from(queries::unsynced(db)?.len()).unwrap_or(u32::MAX),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_case_the_server_moved_on_offers_only_delivery_once_decided() {
+        let clerk = Role::WindowClerk;
+        // In approval on the server: nothing, not even 撤回, which the server would not apply.
+        for server in [
+            CaseStatus::Handled,
+            CaseStatus::Reviewed,
+            CaseStatus::Suspended,
+        ] {
+            assert_eq!(
+                actions(CaseStatus::Accepted, Some(server), Some(&clerk)),
+                Vec::<String>::new(),
+                "server at {server:?}"
+            );
+        }
+        // Decided on the server: 送达 only.
+        for server in [CaseStatus::Approved, CaseStatus::Denied] {
+            assert_eq!(
+                actions(CaseStatus::Accepted, Some(server), Some(&clerk)),
+                names(&["deliver"]),
+                "server at {server:?}"
+            );
+        }
+        // A village agent's forwarded case that the township accepted: the agent has nothing to
+        // do until the decision; the township refused it: nothing either (not 受理 again).
+        let agent = Role::ProxyAgent;
+        for server in [CaseStatus::Accepted, CaseStatus::Rejected] {
+            let left = actions(CaseStatus::Received, Some(server), Some(&agent));
+            assert!(
+                !left.iter().any(|a| a == "accept" || a == "withdraw"),
+                "forwarded case decided as {server:?} still offers {left:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_case_only_this_window_holds_offers_the_state_machines_steps() {
+        let clerk = Role::WindowClerk;
+        let received = actions(CaseStatus::Received, None, Some(&clerk));
+        for step in ["accept", "supplement_notice", "reject", "withdraw"] {
+            assert!(
+                received.iter().any(|a| a == step),
+                "{step} missing: {received:?}"
+            );
+        }
+        // The server agreeing with the window changes nothing.
+        assert_eq!(
+            actions(
+                CaseStatus::Received,
+                Some(CaseStatus::Received),
+                Some(&clerk)
+            ),
+            received
+        );
+        assert_eq!(
+            actions(CaseStatus::Received, None, None),
+            Vec::<String>::new()
+        );
+    }
+}
