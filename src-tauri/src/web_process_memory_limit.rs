@@ -16,7 +16,7 @@
 //! `ONESTOP_WEBKIT_MEMORY_LIMIT_MB` (0 turns it off) and `ONESTOP_WEBKIT_MEMORY_POLL_S` change it.
 
 /// The limit, in MB, and how often the web process checks its memory (WebKit's default is 30 s;
-/// a checkout of a few cases already grows it by tens of MB).
+/// a few acceptances already grow it by tens of MB).
 const DEFAULT_LIMIT_MB: u32 = 300;
 const DEFAULT_POLL_SECONDS: f64 = 5.0;
 
@@ -52,8 +52,9 @@ mod imp {
         unsafe {
             let class = gobject::g_type_class_ref(webkit::webkit_web_context_get_type())
                 as *mut gobject::GObjectClass;
+            // Nothing is logged yet at this point: the app logs `contexts_limited` once logging
+            // is up, and 0 there says the limit did not reach WebKit.
             let Some(original) = (*class).constructed else {
-                tracing::warn!("WebKitWebContext has no constructed step; memory limit not set");
                 return;
             };
             let _ = WEBKIT_CONSTRUCTED.set(original);
@@ -75,11 +76,11 @@ mod imp {
             (*(object as *mut gobject::GTypeInstance)).g_class as *mut gobject::GObjectClass;
         let pspec =
             gobject::g_object_class_find_property(class, c"memory-pressure-settings".as_ptr());
+        // A WebKitGTK older than 2.34 has no such property: leave the context as it is.
         let Some(set_property) = (*class).set_property else {
             return;
         };
         if pspec.is_null() {
-            tracing::warn!("this WebKitGTK has no memory-pressure-settings (older than 2.34)");
             return;
         }
         let settings = webkit::webkit_memory_pressure_settings_new();

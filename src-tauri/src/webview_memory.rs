@@ -9,8 +9,9 @@
 //!   without a GPU driver (and under Xvfb) that is Mesa's llvmpipe, which maps LLVM and keeps
 //!   every layer's backing store in the process: 225 MiB at the login screen and growing past
 //!   500 MiB. The window is forms and tables, with no 3D, video or canvas, so it is painted in
-//!   software instead (141 MiB at login, and the preview shows sooner). `WEBKIT_DISABLE_COMPOSITING_MODE`
-//!   is WebKitGTK's own switch; a PC that needs compositing back sets
+//!   software instead (141 MiB at login, and the preview shows sooner). The switch is WebKitGTK's
+//!   own `WEBKIT_DISABLE_COMPOSITING_MODE`, also the usual cure for a blank window on a PC whose
+//!   GL driver WebKit cannot use; a PC that needs compositing back sets
 //!   `ONESTOP_WEBKIT_COMPOSITING=on`.
 //! - **Memory limit.** See `web_process_memory_limit`.
 //! - **malloc arenas.** glibc gives each thread that allocates its own 64 MB arena; the app's
