@@ -55,6 +55,8 @@ pub async fn fill_form(app: &AppSession, value: impl Fn(&str) -> Option<&'static
     for _ in 0..40 {
         let id = app.focused_testid("field-").await;
         let Some(field) = id.strip_prefix("field-") else {
+            // The focus moved on to the materials; the clerk must see the field they are in.
+            assert_focus_unobstructed(app).await;
             return;
         };
         if app.focused_value().await.is_empty() {
@@ -70,6 +72,36 @@ pub async fn fill_form(app: &AppSession, value: impl Fn(&str) -> Option<&'static
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the focus never left the case form");
+}
+
+/// The focused field is in full view from top to bottom: inside the window, and nothing (such as
+/// the 受理 page's sticky decision bar) lies over it. Checked along its vertical centre line, since
+/// a number input's own −/+ buttons sit over its sides.
+pub async fn assert_focus_unobstructed(app: &AppSession) {
+    let covered = app
+        .client
+        .execute(
+            r#"
+const el = document.activeElement;
+if (!el || el === document.body) return 'nothing is focused';
+const r = el.getBoundingClientRect();
+const x = r.left + r.width / 2;
+for (const y of [r.top + 3, r.top + r.height / 2, r.bottom - 3]) {
+  const hit = document.elementFromPoint(x, y);
+  if (hit !== el && !el.contains(hit)) return 'at y=' + Math.round(y) + ': ' + (hit ? hit.outerHTML.slice(0, 160) : 'outside the window');
+}
+return null;"#,
+            vec![],
+        )
+        .await
+        .expect("focus check");
+    if !covered.is_null() {
+        let shot = app.screenshot("focus-covered").await;
+        panic!(
+            "the focused field is covered {covered} (see {})",
+            shot.display()
+        );
+    }
 }
 
 async fn field_is_select(app: &AppSession) -> bool {
