@@ -12,7 +12,8 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 export default defineConfig(({ mode }) => ({
   base: './',
   plugins: [
-    vue(),
+    // No component here or in Element Plus's used ones is written with the Options API.
+    vue({ features: { optionsAPI: false } }),
     // Each SFC imports the Element Plus components (and v-loading) its template uses, with their
     // CSS, so a page's widgets load with the page. Services called as functions (ElMessage,
     // ElNotification) take their CSS from main.ts. Vitest runs Element Plus in Node, which
@@ -25,6 +26,10 @@ export default defineConfig(({ mode }) => ({
   ],
   define: {
     __APP_VERSION__: JSON.stringify(pkg.version),
+    // vue-i18n runs in composition mode (src/i18n) and no template uses its <i18n-t>
+    // components: their code stays out of the start-up bundle.
+    __VUE_I18N_LEGACY_API__: 'false',
+    __VUE_I18N_FULL_INSTALL__: 'false',
   },
   clearScreen: false,
   server: {
