@@ -17,7 +17,7 @@
 //! posix_fadvise(DONTNEED) on every file the app's processes map; `off`), SPEED_APP_ENV
 //! (`K=V,K2=V2`: extra environment for the app, to try WebKit switches), SPEED_SMAPS_DIR (keep
 //! each process's /proc/PID/smaps at every memory checkpoint), SPEED_TRACE=1 (print each launch's
-//! page timeline: document, scripts, style sheets, the app's performance marks), SPEED_BASELINE=1
+//! page timeline: the document, the app's performance marks, the paints), SPEED_BASELINE=1
 //! (launch Tauri's empty window, `src-tauri/examples/empty_window.rs`, instead of the app, and
 //! stop after the launches).
 //! Timings are taken inside the page (performance.now(), requestAnimationFrame) and from /proc,
@@ -285,7 +285,8 @@ function interactive() {
   return { byPage };
 }
 // What the page did between navigation start and `at` (SPEED_TRACE=1 prints it), ms from
-// navigation start: the document, each script and style sheet, and the app's own marks.
+// navigation start: the document, resource entries (WebKit lists none for Tauri's protocol), the
+// app's own marks and the paints.
 function trace(at) {
   const r = (x) => Math.round(x);
   const nav = performance.getEntriesByType('navigation')[0];
@@ -343,16 +344,10 @@ struct Launch {
 
 /// The last "desk started" line in the app's logs, as epoch ms.
 fn desk_started(data: &Path) -> Option<f64> {
-    let mut last = None;
-    for entry in std::fs::read_dir(data.join("logs")).ok()?.flatten() {
-        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-        for line in text.lines().filter(|l| l.contains("desk started")) {
-            if let Some(t) = parse_rfc3339(line.split_whitespace().next().unwrap_or_default()) {
-                last = Some(last.map_or(t, |l: f64| l.max(t)));
-            }
-        }
-    }
-    last
+    onestop_e2e::app_log_lines(data, "desk started")
+        .iter()
+        .filter_map(|line| parse_rfc3339(line.split_whitespace().next().unwrap_or_default()))
+        .reduce(f64::max)
 }
 
 /// `2026-11-28T12:01:03.123456Z` (tracing's format) as epoch ms.
@@ -728,12 +723,11 @@ async fn run() {
         .seed("示范县政务服务中心 综合受理 1 号窗口", DISABILITY_DEPT)
         .await;
 
-    let mut files = BTreeSet::new();
-    if baseline() {
-        files.insert(onestop_e2e::binary("examples/empty_window"));
+    let files = if baseline() {
+        BTreeSet::from([onestop_e2e::binary("examples/empty_window")])
     } else {
-        files = enrol(&server, &data, &seed.code).await;
-    }
+        enrol(&server, &data, &seed.code).await
+    };
     eprintln!(
         "the app's processes map {} files (the eviction set)",
         files.len()

@@ -14,7 +14,7 @@ pub use process::Managed;
 pub use server::TestServer;
 pub use webdriver::{AppSession, AppSessionBuilder, DriverReady};
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// The cargo profile whose binaries [`binary`] returns; debug unless [`use_profile`] said otherwise.
@@ -62,4 +62,25 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("find a free port")
+}
+
+/// The lines of the app's log files (`<data dir>/logs`, oldest file first) that contain `needle`.
+pub fn app_log_lines(data_dir: &Path, needle: &str) -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir.join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .flat_map(|text| {
+            text.lines()
+                .filter(|l| l.contains(needle))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use onestop_e2e::{artifacts_dir, free_port, procfs, AppSession, AppSessionBuilder, TestServer};
+use onestop_e2e::{
+    app_log_lines, artifacts_dir, free_port, procfs, AppSession, AppSessionBuilder, TestServer,
+};
 
 const STATE: &str = "[data-testid=connection-state]";
 /// The probe interval the app is started with; its timeout is the same (see DeskConfig::with_env).
@@ -75,18 +77,7 @@ async fn webview_memory_settings_reached_webkit(app: &AppSession, data_dir: &std
     // The log line is written after the window is built; the file writer is asynchronous.
     let started = std::time::Instant::now();
     let line = loop {
-        let found = std::fs::read_dir(data_dir.join("logs"))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-            .flat_map(|text| {
-                text.lines()
-                    .filter(|l| l.contains("webview memory settings"))
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
-            })
-            .last();
+        let found = app_log_lines(data_dir, "webview memory settings").pop();
         if let Some(line) = found {
             break line;
         }
