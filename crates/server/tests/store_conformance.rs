@@ -410,7 +410,9 @@ async fn ingest_ops_see_each_other_within_a_push(store: &Arc<dyn Store>) {
     assert_eq!(code(&r.results[0]).as_deref(), Some("case.not_owner"));
 
     // After a server action the window moves only its snapshot; the change carries the
-    // server's status and version.
+    // server's status, version and promised date (here moved by the server, say an extension),
+    // not the date the window's op computed.
+    let server_due = chrono::NaiveDate::from_ymd_opt(2026, 3, 20).unwrap();
     let v = store
         .update_case(&CaseUpdate {
             case_id: "case-x".into(),
@@ -418,8 +420,8 @@ async fn ingest_ops_see_each_other_within_a_push(store: &Arc<dyn Store>) {
             status: "handled".into(),
             flow_json: "flow-server".into(),
             parts: vec![],
-            due_on: Some(day),
-            due_provisional: false,
+            due_on: Some(server_due),
+            due_provisional: true,
             change_kind: "case.status".into(),
             change_payload: serde_json::json!({}),
         })
@@ -459,6 +461,14 @@ async fn ingest_ops_see_each_other_within_a_push(store: &Arc<dyn Store>) {
             last.payload["version"].as_u64()
         ),
         ("case.confirmed", Some("handled"), Some(1))
+    );
+    assert_eq!(
+        (
+            last.payload["due_on"].as_str(),
+            last.payload["due_provisional"].as_bool()
+        ),
+        (Some("2026-03-20"), Some(true)),
+        "the server's promised date, not the window's {day}"
     );
 }
 

@@ -31,7 +31,9 @@ const TAIL: &str = "SELECT seq FROM applied_ops WHERE device_id = $1
        AND seq > (SELECT acked_seq FROM devices WHERE device_id = $1)
      ORDER BY seq LIMIT $2";
 // Sorted, so two pushes naming the same cases lock them in one order (no deadlock).
-const CASES: &str = "SELECT case_id, device_id, version, status, device_seq FROM cases
+const CASES: &str =
+    "SELECT case_id, device_id, version, status, device_seq, due_on, due_provisional
+     FROM cases
      WHERE case_id = ANY($1::TEXT[]) ORDER BY case_id FOR UPDATE";
 const NUMBERS: &str =
     "SELECT acceptance_number, case_id FROM cases WHERE acceptance_number = ANY($1::TEXT[])";
@@ -186,6 +188,8 @@ async fn read(
                     version: r.get(2),
                     status: r.get(3),
                     device_seq: r.get(4),
+                    due_on: r.get(5),
+                    due_provisional: r.get(6),
                 };
                 (r.get(0), state)
             })

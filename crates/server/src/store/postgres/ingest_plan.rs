@@ -43,6 +43,9 @@ pub struct StoredState {
     pub version: i64,
     pub status: String,
     pub device_seq: i64,
+    /// The promised date as stored (`YYYY-MM-DD`): once the server has acted, the one confirmed.
+    pub due_on: Option<String>,
+    pub due_provisional: bool,
 }
 
 /// How a case row is written at the end of the push.
@@ -90,6 +93,9 @@ struct Live {
     version: i64,
     status: String,
     device_seq: i64,
+    /// The server's promised date; only read once the server has acted (version > 0).
+    due_on: Option<String>,
+    due_provisional: bool,
 }
 
 /// Replays `ops` in order against `known`. `Err` is the whole push refused (a seq conflict).
@@ -109,6 +115,8 @@ pub fn plan(device: &Device, ops: Vec<PreparedOp>, known: Known) -> Result<Plan,
                 version: s.version,
                 status: s.status,
                 device_seq: s.device_seq,
+                due_on: s.due_on,
+                due_provisional: s.due_provisional,
             };
             (id, l)
         })
@@ -203,7 +211,8 @@ fn apply_case(
     ) {
         return Err(e);
     }
-    let (version, status) = match existing {
+    let window_due = (row.due_on.map(|d| d.to_string()), row.due_provisional);
+    let (version, status, (due_on, due_provisional)) = match existing {
         None => {
             live.insert(
                 row.case_id.clone(),
@@ -212,6 +221,8 @@ fn apply_case(
                     version: 0,
                     status: row.status.clone(),
                     device_seq: seq,
+                    due_on: None,
+                    due_provisional: true,
                 },
             );
             numbers.insert(row.acceptance_number.clone(), row.case_id.clone());
@@ -223,7 +234,7 @@ fn apply_case(
                 },
             );
             out.parts.insert(row.case_id.clone(), row.parts.clone());
-            (0, row.status.clone())
+            (0, row.status.clone(), window_due)
         }
         Some(c) if c.version == 0 => {
             // The server has not acted yet: the window's flow is still the case's flow.
@@ -250,11 +261,17 @@ fn apply_case(
             }
             // As the op-by-op code does: the parts follow the op even when the guard held.
             out.parts.insert(row.case_id.clone(), row.parts.clone());
-            (0, row.status.clone())
+            (0, row.status.clone(), window_due)
         }
         Some(c) => {
-            // The server owns the status after it acted (§5 ownership): keep its flow.
-            let (version, status) = (c.version, c.status.clone());
+            // The server owns the status after it acted (§5 ownership): keep its flow, and
+            // confirm its own promised date (an extension, or the acceptance of a forwarded
+            // case, moved it), never the one the window computed.
+            let confirmed = (
+                c.version,
+                c.status.clone(),
+                (c.due_on.clone(), c.due_provisional),
+            );
             if c.device_seq < seq {
                 live.get_mut(&row.case_id).expect("present").device_seq = seq;
                 out.cases.insert(
@@ -265,14 +282,14 @@ fn apply_case(
                     },
                 );
             }
-            (version, status)
+            confirmed
         }
     };
     let payload = serde_json::json!({
         "acceptance_number": row.acceptance_number,
         "status": status,
-        "due_on": row.due_on,
-        "due_provisional": row.due_provisional,
+        "due_on": due_on,
+        "due_provisional": due_provisional,
         "version": version,
     });
     out.changes.push((row.case_id.clone(), payload.to_string()));

@@ -98,6 +98,9 @@ pub fn replayed(
     })
 }
 
+/// A case's promised date as stored (`YYYY-MM-DD`) and whether it is provisional.
+type ServerDue = (Option<String>, bool);
+
 /// Moves the device's acked seq over every contiguous seq that now has a result.
 fn advance_acked(tx: &Transaction<'_>, device_id: &str) -> Result<u64, StoreError> {
     let mut acked: i64 = tx
@@ -149,9 +152,14 @@ fn apply_case(
     row: &CaseRow,
     at: &str,
 ) -> Result<Result<(), ApiError>, StoreError> {
-    let existing: Option<(String, i64, String)> = tx
-        .prepare_cached("SELECT device_id, version, status FROM cases WHERE case_id = ?1")?
-        .query_row([&row.case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    let existing: Option<(String, i64, String, ServerDue)> = tx
+        .prepare_cached(
+            "SELECT device_id, version, status, due_on, due_provisional FROM cases
+             WHERE case_id = ?1",
+        )?
+        .query_row([&row.case_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, (r.get(3)?, r.get(4)?)))
+        })
         .optional()?;
     let number_owner: Option<String> = tx
         .prepare_cached("SELECT case_id FROM cases WHERE acceptance_number = ?1")?
@@ -163,14 +171,15 @@ fn apply_case(
     if let Some(e) = crate::ingest::store_checks(
         &row.case_id,
         device,
-        existing.as_ref().map(|(d, _, _)| d.as_str()),
+        existing.as_ref().map(|(d, _, _, _)| d.as_str()),
         number_owner.as_deref(),
         applicant_known,
     ) {
         return Ok(Err(e));
     }
     let seq = seq as i64;
-    let (version, status) = match existing {
+    let window_due: ServerDue = (row.due_on.map(|d| d.to_string()), row.due_provisional);
+    let (version, status, (due_on, due_provisional)) = match existing {
         None => {
             tx.prepare_cached(
                 "INSERT INTO cases (case_id, acceptance_number, device_id, window_id, county_code,
@@ -197,9 +206,9 @@ fn apply_case(
                 at
             ])?;
             super::cases::replace_parts(tx, &row.case_id, &row.parts)?;
-            (0, row.status.clone())
+            (0, row.status.clone(), window_due)
         }
-        Some((_, 0, _)) => {
+        Some((_, 0, _, _)) => {
             // The server has not acted yet: the window's flow is still the case's flow.
             tx.prepare_cached(
                 "UPDATE cases SET status = ?2, flow = ?3, snapshot = ?4, device_seq = ?5, due_on = ?6,
@@ -218,23 +227,25 @@ fn apply_case(
                 at
             ])?;
             super::cases::replace_parts(tx, &row.case_id, &row.parts)?;
-            (0, row.status.clone())
+            (0, row.status.clone(), window_due)
         }
-        Some((_, version, status)) => {
-            // The server owns the status after it acted (§5 ownership): keep its flow.
+        Some((_, version, status, server_due)) => {
+            // The server owns the status after it acted (§5 ownership): keep its flow, and
+            // confirm its own promised date (an extension, or the acceptance of a forwarded
+            // case, moved it), never the one the window computed.
             tx.prepare_cached(
                 "UPDATE cases SET snapshot = ?2, device_seq = ?3, updated_at = ?4
                  WHERE case_id = ?1 AND device_seq < ?3",
             )?
             .execute(params![row.case_id, row.snapshot_json, seq, at])?;
-            (version, status)
+            (version, status, server_due)
         }
     };
     let payload = serde_json::json!({
         "acceptance_number": row.acceptance_number,
         "status": status,
-        "due_on": row.due_on,
-        "due_provisional": row.due_provisional,
+        "due_on": due_on,
+        "due_provisional": due_provisional,
         "version": version,
     });
     insert_change(
