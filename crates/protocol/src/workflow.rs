@@ -41,6 +41,13 @@ pub struct CaseStatusChanged {
     pub events: Vec<CaseEvent>,
     /// The account that acted.
     pub actor: String,
+    /// The acting clerk's name and window, for what a window prints in their name: the 受理 or
+    /// 不予受理 notice of a case a village forwarded names the window that decided it (art. 32).
+    /// Absent from servers before this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_window: Option<String>,
     pub due_on: Option<NaiveDate>,
     pub due_provisional: bool,
     pub version: u64,

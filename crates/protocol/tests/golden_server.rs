@@ -178,6 +178,8 @@ fn workflow() {
             flow: applied.flow.clone(),
             events: applied.events,
             actor: "wang.fang".into(),
+            actor_name: Some("王芳".into()),
+            actor_window: Some("城关镇便民服务中心1号窗口".into()),
             due_on: Some(NaiveDate::from_ymd_opt(2027, 1, 11).unwrap()),
             due_provisional: true,
             version: 1,

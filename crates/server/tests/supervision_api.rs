@@ -219,6 +219,8 @@ async fn violations_include_the_steps_taken_on_the_server() {
             flow: flow.clone(),
             events,
             actor: "省级系统导入".into(),
+            actor_name: None,
+            actor_window: None,
             due_on: stored.due_on,
             due_provisional: stored.due_provisional,
             version: 1,

@@ -75,6 +75,14 @@ pub async fn item_terms(
     Ok(cache.get(store, edition).await?)
 }
 
+/// The name of the window `user` works at, if any (an approver works for a department).
+async fn actor_window(store: &dyn Store, user: &UserRow) -> Result<Option<String>, AppError> {
+    let Some(id) = user.window_id.as_deref() else {
+        return Ok(None);
+    };
+    Ok(store.window(id).await?.map(|w| w.name))
+}
+
 /// Takes one action on a case (or one part of a bundle) for `user`.
 pub async fn act(
     store: &dyn Store,
@@ -154,6 +162,8 @@ pub async fn act(
         flow: next.clone(),
         events: applied.events,
         actor: user.username.clone(),
+        actor_name: Some(user.display_name.clone()),
+        actor_window: actor_window(store, user).await?,
         due_on,
         due_provisional,
         version: case.version + 1,
