@@ -8,6 +8,7 @@ use onestop_local::rusqlite::{params, Connection};
 use onestop_local::{applicant_repo, catalogue_repo, Db};
 use onestop_protocol::voucher_signature::VOUCHER_PRINTED;
 
+use crate::usecases::voucher_data::ForwardedNotice;
 use crate::usecases::{queries, Ctx, DeskError};
 use crate::views::{
     timeline_label, ApplicantView, CaseRow, CaseView, DeadlineView, HomeSummary, MaterialLine,
@@ -156,6 +157,13 @@ pub fn case_view(
     }
     if status == CaseStatus::Rejected {
         vouchers.push("refusal".to_owned());
+    }
+    // A forwarded case: the notice of the parent window's decision, printed here for the agent
+    // to hand over (usecases::voucher_data).
+    for kind in ForwardedNotice::load(conn, case_id)?.printable(s) {
+        if !vouchers.iter().any(|v| v == kind.key()) {
+            vouchers.push(kind.key().to_owned());
+        }
     }
     if s.proxy.is_some() {
         vouchers.push("proxy_authorisation".to_owned());

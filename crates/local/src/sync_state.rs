@@ -4,8 +4,10 @@
 //! adapts these functions to its ports.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use onestop_domain::lifecycle::Transition;
 use onestop_protocol::{RawOp, MAX_OPS_PER_PUSH};
 use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::settings;
@@ -168,6 +170,41 @@ pub fn server_state(conn: &Connection, case_id: &str) -> Result<Option<StoredSer
             },
         )
         .optional()?)
+}
+
+/// The 受理 or 不予受理 the window a village reports to took on a case the village forwarded: what
+/// the village prints the citizen's notice from (migration 0004).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerDecision {
+    pub on: NaiveDate,
+    /// `Transition::Accept` or `Transition::Reject` with its reason and legal basis.
+    pub transition: Transition,
+    /// The deciding account; its clerk's name and window when the server sent them.
+    pub actor: String,
+    pub actor_name: Option<String>,
+    pub actor_window: Option<String>,
+}
+
+pub fn record_server_decision(
+    conn: &Connection,
+    case_id: &str,
+    decision: &ServerDecision,
+) -> Result<()> {
+    conn.prepare_cached("UPDATE cases SET server_decision = ?2 WHERE case_id = ?1")?
+        .execute(params![case_id, serde_json::to_string(decision)?])?;
+    Ok(())
+}
+
+pub fn server_decision(conn: &Connection, case_id: &str) -> Result<Option<ServerDecision>> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT server_decision FROM cases WHERE case_id = ?1",
+            [case_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
 }
 
 /// Remembers a notice for the clerk; a change applied twice (resync) notifies once.

@@ -3,7 +3,8 @@
 //! attached, the case is received and forwarded (收件并转交, F2), the 代办委托书 is previewed and
 //! printed through cups-pdf, and the forwarded case reaches the server. The township window the
 //! village reports to (a second app) lists it on 办件 and accepts it, the decision reaches the
-//! village PC, the department approves, and the agent records the hand-over (送达) there.
+//! village PC, whose agent prints the township's 受理通知书 for the villager, the department
+//! approves, and the agent records the hand-over (送达) there.
 
 use std::time::{Duration, Instant};
 
@@ -158,6 +159,38 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
     // The township's decision is the case's status in the village now, not 已收件.
     let status = app.text("[data-testid=case-status]").await;
     assert!(status.contains("已受理"), "{status}");
+    // The citizen is owed the 受理通知书 (art. 32): the agent prints the township's, which names
+    // the township window and its clerk, the promised date the server computed, and the agent as
+    // the way the result comes back.
+    app.click("[data-testid=case-voucher-acceptance]").await;
+    app.wait_visible("[data-testid=voucher-page]", LONG).await;
+    let before = pdfs();
+    app.click("[data-testid=voucher-print]").await;
+    let notice = printed_text(&before).await;
+    let held = api
+        .call(
+            "GET",
+            &format!("/v1/cases/{case_id}"),
+            Some(&approver),
+            None,
+        )
+        .await;
+    let due_on = held["due_on"].as_str().expect("the server's promised date");
+    let due_text = format!("{}年{}月{}日", &due_on[0..4], &due_on[5..7], &due_on[8..10]);
+    for expected in [
+        "受理通知书",
+        "钱村民",
+        "受理窗口：青山镇便民服务中心",
+        "乡镇窗口人员",
+        "代办员送达",
+        due_text.as_str(),
+    ] {
+        assert!(
+            notice.contains(expected),
+            "{expected} missing from: {notice}"
+        );
+    }
+    app.click("[data-testid=voucher-close]").await;
 
     // The 民政局 decides; the agent hands the result over in the village and records 送达.
     for step in [

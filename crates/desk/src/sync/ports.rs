@@ -3,7 +3,8 @@
 //! transaction.
 
 use chrono::Utc;
-use onestop_local::sync_state::{self, ServerCaseState};
+use onestop_domain::lifecycle::Transition;
+use onestop_local::sync_state::{self, ServerCaseState, ServerDecision};
 use onestop_local::LocalError;
 use onestop_protocol::{
     change_kind, CaseConfirmed, CaseStatusChanged, ChangesPage, OpOutcome, OpResult, RawOp,
@@ -127,16 +128,34 @@ fn apply_change(
     change: &onestop_protocol::Change,
     now: chrono::DateTime<Utc>,
 ) -> Result<Option<String>, DeskError> {
-    let (status, due_on, due_provisional, version, announce) = match change.kind.as_str() {
+    let (status, due_on, due_provisional, version, announce, decision) = match change.kind.as_str()
+    {
         change_kind::CASE_CONFIRMED => {
             match serde_json::from_value::<CaseConfirmed>(change.payload.clone()) {
-                Ok(c) => (c.status, c.due_on, c.due_provisional, c.version, false),
+                Ok(c) => (
+                    c.status,
+                    c.due_on,
+                    c.due_provisional,
+                    c.version,
+                    false,
+                    None,
+                ),
                 Err(e) => return skip(change, &e.to_string()),
             }
         }
         change_kind::CASE_STATUS => {
             match serde_json::from_value::<CaseStatusChanged>(change.payload.clone()) {
-                Ok(c) => (c.status, c.due_on, c.due_provisional, c.version, true),
+                Ok(c) => {
+                    let decision = forwarded_decision(&c);
+                    (
+                        c.status,
+                        c.due_on,
+                        c.due_provisional,
+                        c.version,
+                        true,
+                        decision,
+                    )
+                }
                 Err(e) => return skip(change, &e.to_string()),
             }
         }
@@ -148,7 +167,14 @@ fn apply_change(
         due_provisional,
         version,
     };
-    if !sync_state::apply_server_state(tx, &change.case_id, &state, now)? || !announce {
+    if !sync_state::apply_server_state(tx, &change.case_id, &state, now)? {
+        return Ok(None);
+    }
+    if let Some(d) = &decision {
+        sync_state::record_server_decision(tx, &change.case_id, d)?;
+        tracing::info!(case = %change.case_id, action = ?d.transition.kind(), "the parent window's decision kept for its notice");
+    }
+    if !announce {
         return Ok(None);
     }
     let number: String = tx
@@ -161,6 +187,24 @@ fn apply_change(
     Ok(Some(crate::sync::notices::status_notice(&number, status)))
 }
 
+/// The 受理 or 不予受理 of the whole case in a server action: only the window a village forwards
+/// to takes those on the server (a window decides its own cases itself).
+fn forwarded_decision(c: &CaseStatusChanged) -> Option<ServerDecision> {
+    c.events
+        .iter()
+        .find(|e| {
+            e.part.is_none()
+                && matches!(e.transition, Transition::Accept | Transition::Reject { .. })
+        })
+        .map(|e| ServerDecision {
+            on: e.on,
+            transition: e.transition.clone(),
+            actor: c.actor.clone(),
+            actor_name: c.actor_name.clone(),
+            actor_window: c.actor_window.clone(),
+        })
+}
+
 fn skip(change: &onestop_protocol::Change, why: &str) -> Result<Option<String>, DeskError> {
     tracing::warn!(seq = change.seq, kind = %change.kind, why, "change skipped");
     Ok(None)
@@ -168,4 +212,87 @@ fn skip(change: &onestop_protocol::Change, why: &str) -> Result<Option<String>, 
 
 mod rusqlite_tx {
     pub use onestop_local::rusqlite::Transaction;
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use onestop_domain::catalogue::CaseType;
+    use onestop_domain::lifecycle::{Applied, CaseFlow, CaseStatus, CaseTerms, Channel, Role};
+
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    /// A case a village agent received, then `transition` by the township clerk.
+    fn decided(transition: Transition) -> Applied {
+        let terms = CaseTerms {
+            case_type: CaseType::Promised,
+            proxy_agent_permitted: true,
+            max_extension_working_days: 0,
+            parts: vec![],
+        };
+        CaseFlow::receive(
+            terms,
+            &Role::ProxyAgent,
+            Channel::ProxyAgent,
+            day(23),
+            day(26),
+        )
+        .unwrap()
+        .flow
+        .apply(&Role::WindowClerk, &transition, day(25))
+        .unwrap()
+    }
+
+    fn change(applied: Applied) -> CaseStatusChanged {
+        CaseStatusChanged {
+            status: applied.flow.status,
+            flow: applied.flow,
+            events: applied.events,
+            actor: "township".into(),
+            actor_name: Some("乡镇窗口人员".into()),
+            actor_window: Some("青山镇便民服务中心".into()),
+            due_on: Some(day(30)),
+            due_provisional: false,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn the_parent_windows_acceptance_or_refusal_is_kept_with_who_decided() {
+        let accepted = forwarded_decision(&change(decided(Transition::Accept))).unwrap();
+        assert_eq!(accepted.on, day(25));
+        assert_eq!(accepted.transition, Transition::Accept);
+        assert_eq!(accepted.actor_window.as_deref(), Some("青山镇便民服务中心"));
+        assert_eq!(accepted.actor_name.as_deref(), Some("乡镇窗口人员"));
+        let refusal = Transition::Reject {
+            reason: "不属于本机关职权范围".into(),
+            legal_basis: "《行政许可法》第三十二条".into(),
+            competent_agency: None,
+        };
+        let refused = forwarded_decision(&change(decided(refusal.clone()))).unwrap();
+        assert_eq!(refused.transition, refusal);
+    }
+
+    #[test]
+    fn later_steps_of_the_approval_are_no_decision_to_print() {
+        let accepted = decided(Transition::Accept);
+        let handled = accepted
+            .flow
+            .apply(
+                &Role::Approver {
+                    steps: vec![onestop_domain::lifecycle::ReviewStep::Handle],
+                },
+                &Transition::Handle {
+                    opinion: "情况属实".into(),
+                },
+                day(26),
+            )
+            .unwrap();
+        assert_eq!(handled.flow.status, CaseStatus::Handled);
+        assert_eq!(forwarded_decision(&change(handled)), None);
+    }
 }

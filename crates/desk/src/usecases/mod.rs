@@ -16,7 +16,7 @@ pub mod queries;
 pub mod reject;
 pub mod supplement;
 mod types;
-mod voucher_data;
+pub(crate) mod voucher_data;
 pub mod withdraw;
 
 pub use error::DeskError;

@@ -15,7 +15,7 @@ use onestop_protocol::voucher_signature::{VoucherPrinted, VOUCHER_PRINTED};
 use onestop_receipt::{Printer, RenderOptions, RenderedVoucher, Renderer, VoucherKind};
 use serde::{Deserialize, Serialize};
 
-use super::voucher_data::{build, VoucherSource};
+use super::voucher_data::{build, ForwardedNotice, VoucherSource};
 use super::{Actor, Ctx, DeskError};
 
 /// The settings key of the window's chosen printer.
@@ -160,6 +160,7 @@ fn render(
             now: ctx.now,
             server_url: kit.server_url,
             reprint_count,
+            forwarded: ForwardedNotice::load(conn, &input.case_id)?,
         },
         input.kind,
     )?;

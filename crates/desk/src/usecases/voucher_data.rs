@@ -2,12 +2,13 @@
 //! version the case was filed on, the materials received, the deadline, the notice or refusal
 //! recorded on the timeline. Wording and masking belong to `onestop-receipt`.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use onestop_domain::catalogue::Item;
-use onestop_domain::lifecycle::Transition;
+use onestop_domain::lifecycle::{CaseStatus, Transition};
 use onestop_domain::numbering::AcceptanceNumber;
 use onestop_local::applicant_repo;
 use onestop_local::settings::{self, WindowIdentity};
+use onestop_local::sync_state::{self, ServerDecision};
 use onestop_protocol::{CaseSnapshot, TimelineEntry};
 use onestop_receipt::{
     AcceptanceNotice, Correction, CorrectionNotice, Material, MaterialReceipt, Party,
@@ -47,6 +48,59 @@ pub struct VoucherSource<'a> {
     pub now: DateTime<Utc>,
     pub server_url: &'a str,
     pub reprint_count: u32,
+    /// What the server holds for a case this village window forwarded: the decision of the window
+    /// it reports to, and the promised date the server computed from it.
+    pub forwarded: ForwardedNotice,
+}
+
+/// The server's side of a forwarded case, as the last sync stored it.
+#[derive(Debug, Clone, Default)]
+pub struct ForwardedNotice {
+    pub decision: Option<ServerDecision>,
+    pub due_on: Option<NaiveDate>,
+}
+
+impl ForwardedNotice {
+    pub fn load(conn: &Connection, case_id: &str) -> Result<Self, DeskError> {
+        let decision = sync_state::server_decision(conn, case_id)?;
+        let due_on = match &decision {
+            Some(_) => sync_state::server_state(conn, case_id)?
+                .and_then(|s| s.due_on)
+                .and_then(|d| d.parse().ok()),
+            None => None,
+        };
+        Ok(ForwardedNotice { decision, due_on })
+    }
+
+    /// The decision a notice of `kind` is issued for, when it was the parent window's and not
+    /// this window's own: 受理 for a 受理通知书, 不予受理 for a 不予受理通知书.
+    pub fn decision_for(
+        &self,
+        snapshot: &CaseSnapshot,
+        kind: VoucherKind,
+    ) -> Option<&ServerDecision> {
+        let d = self.decision.as_ref()?;
+        let decided_here = match (kind, &d.transition) {
+            (VoucherKind::Acceptance, Transition::Accept) => snapshot.flow.accepted_on.is_some(),
+            (VoucherKind::Refusal, Transition::Reject { .. }) => {
+                snapshot.flow.status == CaseStatus::Rejected
+            }
+            _ => return None,
+        };
+        (!decided_here).then_some(d)
+    }
+
+    /// The notices of the parent window's decision this window can print for the case (a
+    /// 受理通知书 once the server has the promised date too).
+    pub fn printable(&self, snapshot: &CaseSnapshot) -> Vec<VoucherKind> {
+        [VoucherKind::Acceptance, VoucherKind::Refusal]
+            .into_iter()
+            .filter(|&k| {
+                self.decision_for(snapshot, k).is_some()
+                    && (k != VoucherKind::Acceptance || self.due_on.is_some())
+            })
+            .collect()
+    }
 }
 
 pub fn build(src: &VoucherSource<'_>, kind: VoucherKind) -> Result<Voucher, DeskError> {
@@ -60,16 +114,23 @@ pub fn build(src: &VoucherSource<'_>, kind: VoucherKind) -> Result<Voucher, Desk
         phone: applicant.phone.clone(),
         address: applicant.address.clone(),
     };
+    // A case a village forwarded is accepted or refused by the window it reports to; the notice
+    // names that window and its clerk (art. 32), and is printed where the agent hands it over.
+    let by_parent = src.forwarded.decision_for(s, kind);
     let body = match kind {
         VoucherKind::Acceptance => {
-            let accepted_on = s.flow.accepted_on.ok_or(DeskError::VoucherNotApplicable {
-                kind: "受理通知书",
-                reason: "办件尚未受理",
-            })?;
-            let promised_date = s.due_on.ok_or(DeskError::VoucherNotApplicable {
-                kind: "受理通知书",
-                reason: "办件没有承诺办结日期",
-            })?;
+            let accepted_on = s.flow.accepted_on.or(by_parent.map(|d| d.on)).ok_or(
+                DeskError::VoucherNotApplicable {
+                    kind: "受理通知书",
+                    reason: "办件尚未受理",
+                },
+            )?;
+            let promised_date = s.due_on.or(by_parent.and(src.forwarded.due_on)).ok_or(
+                DeskError::VoucherNotApplicable {
+                    kind: "受理通知书",
+                    reason: "办件没有承诺办结日期",
+                },
+            )?;
             VoucherBody::Acceptance(AcceptanceNotice {
                 applicant: party,
                 item: src.item.name.clone(),
@@ -80,7 +141,14 @@ pub fn build(src: &VoucherSource<'_>, kind: VoucherKind) -> Result<Voucher, Desk
                 promised_date,
                 special_procedure: None,
                 complaint_phone: complaint_phone(src)?,
-                delivery: Some("窗口领取".to_owned()),
+                delivery: Some(
+                    if by_parent.is_some() {
+                        "代办员送达"
+                    } else {
+                        "窗口领取"
+                    }
+                    .to_owned(),
+                ),
             })
         }
         VoucherKind::Correction => {
@@ -114,19 +182,21 @@ pub fn build(src: &VoucherSource<'_>, kind: VoucherKind) -> Result<Voucher, Desk
             })
         }
         VoucherKind::Refusal => {
-            let ((reason, legal_basis, competent_agency), _) =
-                find_transition(src.timeline, |t| match t {
-                    Transition::Reject {
-                        reason,
-                        legal_basis,
-                        competent_agency,
-                    } => Some((
-                        reason.clone(),
-                        legal_basis.clone(),
-                        competent_agency.clone(),
-                    )),
-                    _ => None,
-                })
+            let refusal = |t: &Transition| match t {
+                Transition::Reject {
+                    reason,
+                    legal_basis,
+                    competent_agency,
+                } => Some((
+                    reason.clone(),
+                    legal_basis.clone(),
+                    competent_agency.clone(),
+                )),
+                _ => None,
+            };
+            let (reason, legal_basis, competent_agency) = by_parent
+                .and_then(|d| refusal(&d.transition))
+                .or_else(|| find_transition(src.timeline, refusal).map(|(r, _)| r))
                 .ok_or(DeskError::VoucherNotApplicable {
                     kind: "不予受理通知书",
                     reason: "办件没有不予受理记录",
@@ -177,8 +247,17 @@ pub fn build(src: &VoucherSource<'_>, kind: VoucherKind) -> Result<Voucher, Desk
         // The implementing department is the agency whose seal the voucher bears (art. 32).
         agency: src.item.department.clone(),
         issued_at: cst(src.now),
-        window: src.identity.window_name.clone(),
-        clerk: src.clerk.to_owned(),
+        window: match by_parent {
+            Some(d) => d
+                .actor_window
+                .clone()
+                .unwrap_or_else(|| format!("{}的上级受理窗口", src.identity.window_name)),
+            None => src.identity.window_name.clone(),
+        },
+        clerk: match by_parent {
+            Some(d) => d.actor_name.clone().unwrap_or_else(|| d.actor.clone()),
+            None => src.clerk.to_owned(),
+        },
         contact_phone: src.item.consult_phone.clone(),
         terminal: format!("T{}", src.identity.terminal_code),
         status_server: src.server_url.trim_end_matches('/').to_owned(),

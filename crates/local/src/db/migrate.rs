@@ -16,6 +16,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "outbox_queue",
         include_str!("../../migrations/0003_outbox_queue.sql"),
     ),
+    (
+        4,
+        "server_decision",
+        include_str!("../../migrations/0004_server_decision.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded. Returns the versions applied now.
