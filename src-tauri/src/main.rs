@@ -35,6 +35,7 @@ fn main() {
             app.manage(LogGuard(guard));
             tracing::info!(
                 compositing = webview_memory.compositing,
+                jit = webview_memory.jit,
                 web_process_limit_mb = ?webview_memory.web_process_limit_mb,
                 contexts_limited = web_process_memory_limit::contexts_limited(),
                 "webview memory settings"

@@ -13,6 +13,12 @@
 //!   own `WEBKIT_DISABLE_COMPOSITING_MODE`, also the usual cure for a blank window on a PC whose
 //!   GL driver WebKit cannot use; a PC that needs compositing back sets
 //!   `ONESTOP_WEBKIT_COMPOSITING=on`.
+//! - **JavaScript JIT.** JavaScriptCore compiles hot functions to machine code in three tiers
+//!   and keeps the code and the compilers' data in the web process. The page's scripts render
+//!   forms and tables; the rules and searches run in Rust. With the interpreter alone
+//!   (`JSC_useJIT=0`) the web process holds ~40 MiB less after 21 acceptances, and neither the
+//!   launch nor the voucher preview got slower (docs/benchmarks.md). It also leaves no writable
+//!   and executable memory in the process. `ONESTOP_WEBKIT_JIT=on` keeps the JIT.
 //! - **Memory limit.** See `web_process_memory_limit`.
 //! - **malloc arenas.** glibc gives each thread that allocates its own 64 MB arena; the app's
 //!   voucher previews are rendered on tokio's workers, and the freed pages stayed with each
@@ -26,6 +32,7 @@ use crate::web_process_memory_limit;
 #[derive(Debug, Clone, Copy)]
 pub struct WebviewMemory {
     pub compositing: bool,
+    pub jit: bool,
     pub web_process_limit_mb: Option<u32>,
 }
 
@@ -43,17 +50,39 @@ pub fn before_gtk() -> WebviewMemory {
     if !compositing && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
+    let jit = switched_on("ONESTOP_WEBKIT_JIT");
+    // Read by JavaScriptCore in the web process, which inherits the app's environment.
+    if !jit && std::env::var_os("JSC_useJIT").is_none() {
+        std::env::set_var("JSC_useJIT", "0");
+    }
     WebviewMemory {
         compositing,
+        jit,
         web_process_limit_mb: web_process_memory_limit::install_from_env(),
     }
 }
 
 fn compositing_wanted() -> bool {
-    matches!(
-        std::env::var("ONESTOP_WEBKIT_COMPOSITING").as_deref(),
-        Ok("on" | "1")
-    )
+    switched_on("ONESTOP_WEBKIT_COMPOSITING")
+}
+
+fn switched_on(var: &str) -> bool {
+    matches!(std::env::var(var).as_deref(), Ok("on" | "1"))
+}
+
+/// Returns the app's freed heap pages to the system a moment after a voucher preview or print.
+/// Rendering one allocates a few MB (the PDF, its page image, the PNG and the data URL Tauri sends
+/// on), freed on whichever tokio worker ran it; glibc keeps such pages in that thread's arena.
+/// The delay lets Tauri's IPC drop the answer first; a trim takes well under a millisecond.
+pub fn trim_heap_soon() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    tauri::async_runtime::spawn_blocking(|| {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        // SAFETY: malloc_trim only returns free pages of glibc's arenas to the kernel.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    });
 }
 
 pub fn use_document_viewer_cache<R: Runtime>(window: &WebviewWindow<R>) {

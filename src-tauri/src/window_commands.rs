@@ -144,8 +144,11 @@ pub async fn preview_voucher(
     kind: String,
     substitute_missing: bool,
 ) -> Result<VoucherOutcome, ApiError> {
-    desk.preview_case_voucher(case_id, kind, substitute_missing)
-        .await
+    let out = desk
+        .preview_case_voucher(case_id, kind, substitute_missing)
+        .await;
+    crate::webview_memory::trim_heap_soon();
+    out
 }
 
 #[tauri::command]
@@ -155,8 +158,11 @@ pub async fn print_voucher(
     kind: String,
     substitute_missing: bool,
 ) -> Result<VoucherOutcome, ApiError> {
-    desk.print_case_voucher(case_id, kind, substitute_missing)
-        .await
+    let out = desk
+        .print_case_voucher(case_id, kind, substitute_missing)
+        .await;
+    crate::webview_memory::trim_heap_soon();
+    out
 }
 
 #[tauri::command]

@@ -61,18 +61,22 @@ async fn status_bar_follows_the_server() {
 }
 
 /// The window's WebKit settings that keep its memory down (src-tauri/src/webview_memory.rs) are
-/// in effect in the real processes: the web process was started without accelerated compositing,
-/// and the memory limit reached the one web context wry created (the app logs how many got it).
+/// in effect in the real processes: the web process was started without accelerated compositing
+/// and without JavaScriptCore's JIT, and the memory limit reached the one web context wry created
+/// (the app logs how many got it).
 async fn webview_memory_settings_reached_webkit(app: &AppSession, data_dir: &std::path::Path) {
     let driver = app.driver_pid().expect("tauri-driver pid");
     let app_pid = procfs::find_descendant(driver, "onestop-app").expect("the app process");
     let web = procfs::find_descendant(app_pid, "WebKitWebProces").expect("the web process");
     let environ = std::fs::read(format!("/proc/{web}/environ")).expect("web process environment");
+    let has = |var: &[u8]| environ.split(|b| *b == 0).any(|kv| kv == var);
     assert!(
-        environ
-            .split(|b| *b == 0)
-            .any(|kv| kv == b"WEBKIT_DISABLE_COMPOSITING_MODE=1"),
+        has(b"WEBKIT_DISABLE_COMPOSITING_MODE=1"),
         "the web process runs with accelerated compositing"
+    );
+    assert!(
+        has(b"JSC_useJIT=0"),
+        "the web process runs JavaScriptCore's JIT"
     );
     // The log line is written after the window is built; the file writer is asynchronous.
     let started = std::time::Instant::now();
@@ -89,6 +93,7 @@ async fn webview_memory_settings_reached_webkit(app: &AppSession, data_dir: &std
     };
     assert!(
         line.contains("compositing=false")
+            && line.contains("jit=false")
             && line.contains("web_process_limit_mb=Some(300)")
             && line.contains("contexts_limited=1"),
         "webview memory settings not applied: {line}"
