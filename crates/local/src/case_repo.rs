@@ -188,6 +188,10 @@ static EFFECTIVE_STATUS: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// The case's promised date: the window's own, or for a case it forwarded (which it never
+/// accepts, so has none) the one the server computed from the parent window's acceptance.
+const EFFECTIVE_DUE: &str = "COALESCE(c.due_on, c.server_due_on)";
+
 fn summaries(
     conn: &Connection,
     filter: &str,
@@ -195,10 +199,11 @@ fn summaries(
 ) -> Result<Vec<CaseSummary>> {
     let sql = format!(
         "SELECT c.case_id, c.acceptance_number, c.impl_code, c.applicant_id, a.name,
-            {status}, c.received_on, c.due_on,
+            {status}, c.received_on, {due},
             NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.case_id AND o.acked_at IS NULL)
          FROM cases c JOIN applicants a ON a.applicant_id = c.applicant_id {filter}",
-        status = EFFECTIVE_STATUS.as_str()
+        status = EFFECTIVE_STATUS.as_str(),
+        due = EFFECTIVE_DUE,
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(args, |r| {
@@ -246,10 +251,11 @@ pub fn received_on(conn: &Connection, day: NaiveDate) -> Result<Vec<CaseSummary>
 /// Cases in handling (the decision clock runs) with a due date up to `until`, soonest first.
 pub fn in_handling_due_by(conn: &Connection, until: NaiveDate) -> Result<Vec<CaseSummary>> {
     let filter = format!(
-        "WHERE c.due_on IS NOT NULL AND c.due_on <= ?1
-           AND {} IN ('accepted', 'handled', 'reviewed', 'suspended', 'dispatched')
-         ORDER BY c.due_on, c.acceptance_number",
-        EFFECTIVE_STATUS.as_str()
+        "WHERE {due} IS NOT NULL AND {due} <= ?1
+           AND {status} IN ('accepted', 'handled', 'reviewed', 'suspended', 'dispatched')
+         ORDER BY {due}, c.acceptance_number",
+        due = EFFECTIVE_DUE,
+        status = EFFECTIVE_STATUS.as_str()
     );
     summaries(conn, &filter, &[&until.to_string()])
 }

@@ -159,14 +159,7 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
     // The township's decision is the case's status in the village now, not 已收件.
     let status = app.text("[data-testid=case-status]").await;
     assert!(status.contains("已受理"), "{status}");
-    // The citizen is owed the 受理通知书 (art. 32): the agent prints the township's, which names
-    // the township window and its clerk, the promised date the server computed, and the agent as
-    // the way the result comes back.
-    app.click("[data-testid=case-voucher-acceptance]").await;
-    app.wait_visible("[data-testid=voucher-page]", LONG).await;
-    let before = pdfs();
-    app.click("[data-testid=voucher-print]").await;
-    let notice = printed_text(&before).await;
+    // The village tracks the township's clock: the promised date the server computed.
     let held = api
         .call(
             "GET",
@@ -176,6 +169,16 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
         )
         .await;
     let due_on = held["due_on"].as_str().expect("the server's promised date");
+    let deadline = app.text("[data-testid=case-deadline]").await;
+    assert!(deadline.contains(due_on), "{deadline} (server: {due_on})");
+    // The citizen is owed the 受理通知书 (art. 32): the agent prints the township's, which names
+    // the township window and its clerk, that promised date, and the agent as the way the result
+    // comes back.
+    app.click("[data-testid=case-voucher-acceptance]").await;
+    app.wait_visible("[data-testid=voucher-page]", LONG).await;
+    let before = pdfs();
+    app.click("[data-testid=voucher-print]").await;
+    let notice = printed_text(&before).await;
     let due_text = format!("{}年{}月{}日", &due_on[0..4], &due_on[5..7], &due_on[8..10]);
     for expected in [
         "受理通知书",
@@ -191,6 +194,12 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
         );
     }
     app.click("[data-testid=voucher-close]").await;
+    // And the 办件 list shows that date for the case.
+    app.nav("cases").await;
+    app.wait_visible(&format!("[data-testid=case-row-{number}]"), LONG)
+        .await;
+    let listed = app.text("[data-testid=cases-table]").await;
+    assert!(listed.contains(due_on), "{listed}");
 
     // The 民政局 decides; the agent hands the result over in the village and records 送达.
     for step in [

@@ -1,13 +1,18 @@
 //! The lists a clerk works from (today's cases, due soon, overdue, unsynced) and the detail view
 //! with its timeline. The yellow/red card comes from `onestop_domain::supervision`.
 
+use onestop_domain::catalogue::Item;
+use onestop_domain::lifecycle::CaseStatus;
 use onestop_domain::numbering::AcceptanceNumber;
-use onestop_domain::supervision::{case_deadline, DeadlineState};
+use onestop_domain::supervision::{case_deadline, deadline_state, DeadlineState, DeadlineStatus};
 use onestop_local::case_repo::{self, CaseSummary, StoredCase};
 use onestop_local::rusqlite::Connection;
+use onestop_local::sync_state;
 use onestop_local::timeline::{self, ChainBreak};
 use onestop_local::{catalogue_repo, Db};
+use onestop_receipt::VoucherKind;
 
+use super::voucher_data::ForwardedNotice;
 use super::{CaseDetail, Ctx, DeskError};
 
 /// How far ahead the "due soon" list looks for candidates; the card itself decides.
@@ -25,7 +30,7 @@ pub fn detail(conn: &Connection, ctx: &Ctx, stored: StoredCase) -> Result<CaseDe
             item.warning,
         )
     } else {
-        None
+        forwarded_deadline(conn, ctx, &stored, &item)?
     };
     let notice_due = (s.flow.accepted_on.is_none() && !s.flow.status.is_final())
         .then_some(s.flow.supplement_notice_due);
@@ -42,6 +47,38 @@ pub fn detail(conn: &Connection, ctx: &Ctx, stored: StoredCase) -> Result<CaseDe
         server_status: stored.server_status.clone(),
         snapshot: stored.snapshot,
     })
+}
+
+/// A case this village window forwarded, accepted by the window it reports to: the clock runs
+/// from that acceptance to the promised date the server computed, while the approval work goes
+/// on (the window never holds the server's flow, so time the server paused is not taken out of
+/// the card's share used; the date itself includes it).
+fn forwarded_deadline(
+    conn: &Connection,
+    ctx: &Ctx,
+    stored: &StoredCase,
+    item: &Item,
+) -> Result<Option<DeadlineStatus>, DeskError> {
+    let s = &stored.snapshot;
+    let server = stored
+        .server_status
+        .as_deref()
+        .and_then(CaseStatus::from_name);
+    if !CaseStatus::shown(s.flow.status, server).is_in_handling() {
+        return Ok(None);
+    }
+    let notice = ForwardedNotice::load(conn, &s.case_id)?;
+    let (Some(decision), Some(due)) = (
+        notice.decision_for(s, VoucherKind::Acceptance),
+        notice.due_on,
+    ) else {
+        return Ok(None);
+    };
+    let provisional =
+        sync_state::server_state(conn, &s.case_id)?.is_some_and(|st| st.due_provisional);
+    let mut d = deadline_state(&ctx.calendar, decision.on, due, ctx.today, 0, item.warning);
+    d.provisional |= provisional;
+    Ok(Some(d))
 }
 
 pub fn case_detail(db: &Db, ctx: &Ctx, case_id: &str) -> Result<CaseDetail, DeskError> {
