@@ -16,7 +16,7 @@
 //! - **JavaScript JIT.** JavaScriptCore compiles hot functions to machine code in three tiers
 //!   and keeps the code and the compilers' data in the web process. The page's scripts render
 //!   forms and tables; the rules and searches run in Rust. With the interpreter alone
-//!   (`JSC_useJIT=0`) the web process holds ~40 MiB less after 21 acceptances, and neither the
+//!   (`JSC_useJIT=0`) the web process held 30–40 MiB less after 21 acceptances, and neither the
 //!   launch nor the voucher preview got slower (docs/benchmarks.md). It also leaves no writable
 //!   and executable memory in the process. `ONESTOP_WEBKIT_JIT=on` keeps the JIT.
 //! - **Memory limit.** See `web_process_memory_limit`.
