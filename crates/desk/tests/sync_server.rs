@@ -313,3 +313,102 @@ async fn offline_cases_drain_approval_returns_and_a_poisoned_op_waits_for_the_cl
     let nothing = desk.retry_case_sync(bad).await.unwrap_err();
     assert_eq!(nothing.code, "sync.nothing_to_retry");
 }
+
+/// After the window's acceptance the server owns the case: an extension granted there (by the
+/// department's leader) moves the promised date the window shows and lists, and a later op of
+/// the window (a scan added) does not move it back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_extension_granted_on_the_server_moves_the_windows_deadline() {
+    let server = TestServer::start().await;
+    let url = server.url.clone();
+    let w = common::window::window(&server, &url).await;
+    let case_id = accept_food(&w.desk, "110101199003071233", "王芳").await;
+    w.desk.sync_now().unwrap();
+    wait_for(
+        "the server to confirm the case",
+        Duration::from_secs(10),
+        || {
+            let (d, id) = (&w.desk, case_id.clone());
+            async move { d.case_detail(id).await.unwrap().server_status.is_some() }
+        },
+    )
+    .await;
+    let due = |view: onestop_desk::views::CaseView| view.deadline.expect("a deadline").due;
+    let own = due(w.desk.case_view(case_id.clone()).await.unwrap());
+
+    let food = item(FOOD);
+    server
+        .create_user(
+            &w.admin,
+            "leader",
+            Role::Leader,
+            Some(&food.department),
+            None,
+        )
+        .await;
+    let leader = server.login("leader", PASSWORD).await;
+    let (code, body) = server
+        .act(
+            &leader,
+            &case_id,
+            Transition::Extend {
+                working_days: 5,
+                reason: "需现场核查".into(),
+            },
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    let extended = body["due_on"]
+        .as_str()
+        .expect("the server's date")
+        .to_owned();
+    assert_ne!(extended, own, "the extension moves the date");
+
+    w.desk.sync_now().unwrap();
+    wait_for(
+        "the window to show the extended date",
+        Duration::from_secs(10),
+        || {
+            let (d, id, want) = (&w.desk, case_id.clone(), extended.clone());
+            async move { due(d.case_view(id).await.unwrap()) == want }
+        },
+    )
+    .await;
+
+    // A later op of the window is confirmed with the server's date, not the one it computed.
+    let letter = scan(w.dir.path(), "补充说明.pdf", b"%PDF-1.4 later scan");
+    w.desk
+        .import_attachment(onestop_desk::ImportAttachmentInput {
+            actor: clerk(),
+            case_id: case_id.clone(),
+            attachment: onestop_desk::AttachmentInput {
+                slot: food.materials[0].id.clone(),
+                path: letter,
+            },
+        })
+        .await
+        .unwrap();
+    w.desk.sync_now().unwrap();
+    wait_for(
+        "the scan's op to be confirmed",
+        Duration::from_secs(10),
+        || {
+            let s = w.desk.sync_status();
+            async move { s.queued_ops == 0 && s.last_error.is_none() }
+        },
+    )
+    .await;
+    assert_eq!(
+        due(w.desk.case_view(case_id.clone()).await.unwrap()),
+        extended
+    );
+    let listed = w
+        .desk
+        .cases_today()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.case_id == case_id)
+        .expect("the case in today's list");
+    assert_eq!(listed.due_on.map(|d| d.to_string()), Some(extended));
+}

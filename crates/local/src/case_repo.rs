@@ -188,9 +188,11 @@ static EFFECTIVE_STATUS: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The case's promised date: the window's own, or for a case it forwarded (which it never
-/// accepts, so has none) the one the server computed from the parent window's acceptance.
-const EFFECTIVE_DUE: &str = "COALESCE(c.due_on, c.server_due_on)";
+/// The case's promised date: the window's own until the server acts on the case, then the
+/// server's (an extension or a special procedure moves it; a case this village window forwarded
+/// has none of its own, and gets the one the parent window's acceptance started).
+const EFFECTIVE_DUE: &str = "(CASE WHEN c.server_version > 0 AND c.server_due_on IS NOT NULL
+    THEN c.server_due_on ELSE c.due_on END)";
 
 fn summaries(
     conn: &Connection,

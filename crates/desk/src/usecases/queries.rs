@@ -1,6 +1,7 @@
 //! The lists a clerk works from (today's cases, due soon, overdue, unsynced) and the detail view
 //! with its timeline. The yellow/red card comes from `onestop_domain::supervision`.
 
+use chrono::NaiveDate;
 use onestop_domain::catalogue::Item;
 use onestop_domain::lifecycle::CaseStatus;
 use onestop_domain::numbering::AcceptanceNumber;
@@ -22,13 +23,25 @@ pub fn detail(conn: &Connection, ctx: &Ctx, stored: StoredCase) -> Result<CaseDe
     let s = &stored.snapshot;
     let item = catalogue_repo::item_version(conn, &s.item_impl_code, &s.item_hash)?;
     let deadline = if s.flow.status.is_in_handling() || s.flow.status.is_decided() {
-        case_deadline(
+        let own = case_deadline(
             &s.flow,
             item.promised_limit_working_days,
             &ctx.calendar,
             ctx.today,
             item.warning,
-        )
+        );
+        match (own, server_due(conn, &s.case_id)?, s.flow.accepted_on) {
+            // The server moved the date after it took the case over (an extension, a special
+            // procedure): its date is the case's, the card runs against it.
+            (Some(own), Some((due, provisional)), Some(accepted_on)) if due != own.due => {
+                let seen_on = s.flow.decided_on.unwrap_or(ctx.today);
+                let mut d =
+                    deadline_state(&ctx.calendar, accepted_on, due, seen_on, 0, item.warning);
+                d.provisional |= provisional;
+                Some(d)
+            }
+            (own, _, _) => own,
+        }
     } else {
         forwarded_deadline(conn, ctx, &stored, &item)?
     };
@@ -68,17 +81,23 @@ fn forwarded_deadline(
         return Ok(None);
     }
     let notice = ForwardedNotice::load(conn, &s.case_id)?;
-    let (Some(decision), Some(due)) = (
+    let (Some(decision), Some((due, provisional))) = (
         notice.decision_for(s, VoucherKind::Acceptance),
-        notice.due_on,
+        server_due(conn, &s.case_id)?,
     ) else {
         return Ok(None);
     };
-    let provisional =
-        sync_state::server_state(conn, &s.case_id)?.is_some_and(|st| st.due_provisional);
     let mut d = deadline_state(&ctx.calendar, decision.on, due, ctx.today, 0, item.warning);
     d.provisional |= provisional;
     Ok(Some(d))
+}
+
+/// The promised date the server holds once it has acted on the case (version > 0), and whether
+/// it is provisional. Before that the window's own date is the case's.
+fn server_due(conn: &Connection, case_id: &str) -> Result<Option<(NaiveDate, bool)>, DeskError> {
+    Ok(sync_state::server_state(conn, case_id)?
+        .filter(|st| st.version > 0)
+        .and_then(|st| Some((st.due_on?.parse().ok()?, st.due_provisional))))
 }
 
 pub fn case_detail(db: &Db, ctx: &Ctx, case_id: &str) -> Result<CaseDetail, DeskError> {
