@@ -1,0 +1,140 @@
+//! The notice of a decision the parent window took on a case this village window forwarded, on
+//! real parts: the encrypted window database, the real renderer with the system's CJK fonts, and
+//! poppler reading the PDF. The decision is stored the way the sync port stores a `case.status`
+//! change (`onestop_local::sync_state`, as `sync::ports` calls it); that the change arrives and is
+//! kept is covered by the port's unit tests and by the e2e proxy scenario, which prints the
+//! 受理通知书 this way in the real app against the real server.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::Utc;
+use common::*;
+use onestop_desk::{Actor, NewCaseInput, PrintInput, ProxyInput, VoucherKind};
+use onestop_domain::catalogue::WindowLevel;
+use onestop_domain::lifecycle::Transition;
+use onestop_local::sync_state::{self, ServerCaseState, ServerDecision};
+use onestop_local::{Db, DB_FILE};
+
+const DIBAO: &str = "059900070000"; // 最低生活保障申请, township and village
+
+fn pdftotext(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (apt-get install -y poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_village_prints_the_refusal_its_parent_window_decided() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = desk_at(dir.path(), day(2026, 3, 2), WindowLevel::Village).await;
+    let d = &t.desk;
+    let agent = Actor::village_agent("agent-liu");
+    let villager = d
+        .register_applicant(person(
+            "110101196006060069",
+            "张桂兰",
+            "13300133000",
+            "西河村 2 组",
+        ))
+        .await
+        .unwrap();
+    let dibao = item(DIBAO);
+    let form = d
+        .prefill_form(villager.applicant_id.clone(), dibao.impl_code.clone())
+        .await
+        .unwrap();
+    let letter = scan(dir.path(), "委托书.pdf", b"%PDF-1.4 signed authorisation");
+    let case = d
+        .receive(NewCaseInput {
+            actor: agent.clone(),
+            impl_code: dibao.impl_code.clone(),
+            applicant_id: villager.applicant_id.clone(),
+            form: complete_form(&dibao, form),
+            materials: all_materials(&dibao),
+            attachments: vec![],
+            proxy: Some(ProxyInput {
+                name: "刘德明".into(),
+                id_number: "110101198001010010".into(),
+                phone: Some("13200132000".into()),
+                powers: vec!["递交材料".into(), "签收文书".into()],
+                valid_from: day(2026, 3, 1),
+                valid_until: day(2026, 12, 31),
+                authorisation_scan: letter,
+            }),
+        })
+        .await
+        .unwrap();
+    let case_id = case.snapshot.case_id.clone();
+    let notice = |kind| PrintInput {
+        actor: agent.clone(),
+        case_id: case_id.clone(),
+        kind,
+        printer: None,
+        substitute_missing: false,
+    };
+    // Nothing decided yet: no notice to print.
+    let err = d
+        .preview_voucher(notice(VoucherKind::Refusal))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "voucher.not_applicable", "{}", err.message);
+
+    // The township window refuses it on the server; the village's sync stores the change.
+    let db = Db::open(&dir.path().join(DB_FILE), t.keys.as_ref()).unwrap();
+    let state = ServerCaseState {
+        status: "rejected",
+        due_on: None,
+        due_provisional: false,
+        version: 1,
+    };
+    assert!(sync_state::apply_server_state(db.conn(), &case_id, &state, Utc::now()).unwrap());
+    let decision = ServerDecision {
+        on: day(2026, 3, 3),
+        transition: Transition::Reject {
+            reason: "申请人家庭人均收入高于当地最低生活保障标准".into(),
+            legal_basis: "《社会救助暂行办法》第九条".into(),
+            competent_agency: None,
+        },
+        actor: "township".into(),
+        actor_name: Some("乡镇窗口人员".into()),
+        actor_window: Some("青山镇便民服务中心".into()),
+    };
+    sync_state::record_server_decision(db.conn(), &case_id, &decision).unwrap();
+
+    let refusal = d
+        .preview_voucher(notice(VoucherKind::Refusal))
+        .await
+        .unwrap();
+    let text = pdftotext(&refusal.pdf_path);
+    for expected in [
+        "不予受理",
+        "张桂兰",
+        "申请人家庭人均收入高于当地最低生活保障标准",
+        "《社会救助暂行办法》第九条",
+        "青山镇便民服务中心",
+        "乡镇窗口人员",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from: {text}");
+    }
+    // Refused, so there is no 受理通知书 to print for it.
+    let err = d
+        .preview_voucher(notice(VoucherKind::Acceptance))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "voucher.not_applicable", "{}", err.message);
+}
