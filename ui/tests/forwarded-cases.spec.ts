@@ -14,6 +14,7 @@ const waiting: ForwardedCase = {
   acceptance_number: '990101000126112900013',
   acceptance_number_grouped: '990101 0001 261129 0001 3',
   item_name: '临时救助申请',
+  applicant_name: '钱村民',
   department: '示范县民政局',
   status_label: '已收件',
   version: 0,
@@ -45,6 +46,7 @@ describe('forwarded cases', () => {
     const wrapper = mountWith(backend)
     await flushPromises()
     expect(document.querySelector('[data-testid="forwarded-cases"]')?.textContent).toContain('临时救助申请')
+    expect(document.querySelector(`[data-testid="forwarded-applicant-${waiting.acceptance_number}"]`)?.textContent).toBe('钱村民')
     ;(document.querySelector(`[data-testid="forwarded-accept-${waiting.acceptance_number}"]`) as HTMLElement).click()
     await flushPromises()
     expect(decisions).toEqual([{ case_id: 'c-1', version: 0, accept: true, reason: '', legal_basis: '' }])

@@ -23,6 +23,8 @@ pub struct ForwardedCase {
     pub acceptance_number: String,
     pub acceptance_number_grouped: String,
     pub item_name: String,
+    /// Empty when the server did not send it.
+    pub applicant_name: String,
     pub department: String,
     pub status_label: String,
     /// The server's version of the case, sent back with the decision so a case someone else
@@ -113,6 +115,7 @@ impl Desk {
                         item_name: catalogue_repo::current_item(db.conn(), &e.item_impl_code)
                             .map(|iv| iv.item.name)
                             .unwrap_or_else(|_| e.item_impl_code.clone()),
+                        applicant_name: e.applicant_name.unwrap_or_default(),
                         case_id: e.case_id,
                         acceptance_number_grouped: crate::window_queries::grouped(
                             &e.acceptance_number,

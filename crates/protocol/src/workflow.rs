@@ -96,6 +96,9 @@ pub struct InboxEntry {
     pub status: CaseStatus,
     pub due_on: Option<NaiveDate>,
     pub version: u64,
+    /// The applicant's name, by which a clerk matches the paper materials an agent brings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant_name: Option<String>,
 }
 
 /// `GET /v1/inbox` answer.

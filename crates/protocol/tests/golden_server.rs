@@ -223,6 +223,7 @@ fn workflow() {
                 status: CaseStatus::Accepted,
                 due_on: Some(NaiveDate::from_ymd_opt(2027, 1, 11).unwrap()),
                 version: 0,
+                applicant_name: Some("王芳".into()),
             }],
         },
     );

@@ -564,6 +564,11 @@ async fn a_forwarded_case_is_decided_by_the_window_its_village_reports_to() {
             .find(|e| e.case_id == case.case_id)
             .expect("the forwarded case in the parent window's inbox");
         assert_eq!(entry.status, CaseStatus::Received);
+        assert_eq!(
+            entry.applicant_name.as_deref(),
+            Some("张三"),
+            "the clerk matches the agent's papers by the name"
+        );
         assert!(inbox(&s, &stray, Some(&other))
             .await
             .iter()

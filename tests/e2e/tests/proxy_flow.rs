@@ -143,6 +143,11 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
         .text(&format!("[data-testid=forwarded-item-{number}]"))
         .await;
     assert_eq!(item, "临时救助申请");
+    // The agent brings the paper materials; the clerk matches them by the villager's name.
+    let applicant = township
+        .text(&format!("[data-testid=forwarded-applicant-{number}]"))
+        .await;
+    assert_eq!(applicant, "钱村民");
     township.click(&accept).await;
     township.wait_gone(&accept, LONG).await;
     township.close().await;

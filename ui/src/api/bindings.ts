@@ -118,7 +118,11 @@ field_type: string, required: boolean, max_len: number | null, options: Array<st
  */
 shared: boolean, };
 
-export type ForwardedCase = { case_id: string, acceptance_number: string, acceptance_number_grouped: string, item_name: string, department: string, status_label: string, 
+export type ForwardedCase = { case_id: string, acceptance_number: string, acceptance_number_grouped: string, item_name: string, 
+/**
+ * Empty when the server did not send it.
+ */
+applicant_name: string, department: string, status_label: string, 
 /**
  * The server's version of the case, sent back with the decision so a case someone else
  * decided meanwhile is refused, not decided twice. (A count of actions: a JS number.)

@@ -71,6 +71,7 @@ pub async fn inbox(
                 status,
                 due_on: r.due_on,
                 version: r.version,
+                applicant_name: r.applicant_name,
             })
         })
         .collect();

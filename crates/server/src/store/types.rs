@@ -178,6 +178,7 @@ pub struct InboxRow {
     pub status: String,
     pub due_on: Option<NaiveDate>,
     pub version: u64,
+    pub applicant_name: Option<String>,
 }
 
 /// An attachment upload (§5.5), keyed by `(case_id, slot)`.

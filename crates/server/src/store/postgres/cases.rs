@@ -127,27 +127,35 @@ pub async fn update_case(c: &mut Client, u: &CaseUpdate) -> Result<Option<u64>, 
     Ok(Some(new_version as u64))
 }
 
+/// The applicant's name from the record the window sent (the clerk matches the paper materials
+/// an agent brings by it).
+const APPLICANT_NAME: &str =
+    "(SELECT a.record::jsonb ->> 'name' FROM applicants a WHERE a.applicant_id = c.applicant_id)";
+
 pub async fn inbox(c: &Client, q: &InboxQuery) -> Result<Vec<InboxRow>, StoreError> {
     let rows = c
         .query(
-            "SELECT case_id, acceptance_number, item_impl_code, NULL::TEXT, department, status, due_on, version
-               FROM cases
-              WHERE county_code = $1 AND ($2::TEXT IS NULL OR department = $2)
-                AND status = ANY($3)
+            "SELECT c.case_id, c.acceptance_number, c.item_impl_code, NULL::TEXT, c.department,
+                    c.status, c.due_on, c.version, {name}
+               FROM cases c
+              WHERE c.county_code = $1 AND ($2::TEXT IS NULL OR c.department = $2)
+                AND c.status = ANY($3)
              UNION ALL
              SELECT c.case_id, c.acceptance_number, c.item_impl_code, p.impl_code, p.department,
-                    p.status, c.due_on, c.version
+                    p.status, c.due_on, c.version, {name}
                FROM case_parts p JOIN cases c ON c.case_id = p.case_id
               WHERE c.county_code = $1 AND c.status = 'dispatched'
                 AND ($2::TEXT IS NULL OR p.department = $2)
                 AND p.status = ANY($3)
              UNION ALL
              SELECT c.case_id, c.acceptance_number, c.item_impl_code, NULL::TEXT, c.department,
-                    c.status, c.due_on, c.version
+                    c.status, c.due_on, c.version, {name}
                FROM cases c JOIN windows w ON w.window_id = c.window_id
               WHERE $5::TEXT IS NOT NULL AND w.parent_window_id = $5 AND c.county_code = $1
                 AND c.status = ANY($6)
-             ORDER BY 7, 1 LIMIT $4",
+             ORDER BY 7, 1 LIMIT $4"
+                .replace("{name}", APPLICANT_NAME)
+                .as_str(),
             &[
                 &q.county_code,
                 &q.department,
@@ -169,6 +177,7 @@ pub async fn inbox(c: &Client, q: &InboxQuery) -> Result<Vec<InboxRow>, StoreErr
                 status: r.get(5),
                 due_on: day(r.get(6))?,
                 version: r.get::<_, i64>(7).max(0) as u64,
+                applicant_name: r.get(8),
             })
         })
         .collect()

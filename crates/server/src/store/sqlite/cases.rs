@@ -120,27 +120,34 @@ pub fn update_case(c: &mut Connection, u: &CaseUpdate) -> Result<Option<u64>, St
     Ok(Some(new_version as u64))
 }
 
+/// The applicant's name from the record the window sent (the clerk matches the paper materials
+/// an agent brings by it).
+const APPLICANT_NAME: &str =
+    "(SELECT json_extract(a.record, '$.name') FROM applicants a WHERE a.applicant_id = c.applicant_id)";
+
 pub fn inbox(c: &Connection, q: &InboxQuery) -> Result<Vec<InboxRow>, StoreError> {
     let statuses = serde_json::to_string(&q.statuses)?;
     let mut st = c.prepare_cached(
-        "SELECT case_id, acceptance_number, item_impl_code, NULL, department, status, due_on, version
-           FROM cases
-          WHERE county_code = ?1 AND (?2 IS NULL OR department = ?2)
-            AND status IN (SELECT value FROM json_each(?3))
+        &"SELECT c.case_id, c.acceptance_number, c.item_impl_code, NULL, c.department, c.status,
+                c.due_on, c.version, {name}
+           FROM cases c
+          WHERE c.county_code = ?1 AND (?2 IS NULL OR c.department = ?2)
+            AND c.status IN (SELECT value FROM json_each(?3))
          UNION ALL
          SELECT c.case_id, c.acceptance_number, c.item_impl_code, p.impl_code, p.department,
-                p.status, c.due_on, c.version
+                p.status, c.due_on, c.version, {name}
            FROM case_parts p JOIN cases c ON c.case_id = p.case_id
           WHERE c.county_code = ?1 AND c.status = 'dispatched'
             AND (?2 IS NULL OR p.department = ?2)
             AND p.status IN (SELECT value FROM json_each(?3))
          UNION ALL
          SELECT c.case_id, c.acceptance_number, c.item_impl_code, NULL, c.department, c.status,
-                c.due_on, c.version
+                c.due_on, c.version, {name}
            FROM cases c JOIN windows w ON w.window_id = c.window_id
           WHERE ?5 IS NOT NULL AND w.parent_window_id = ?5 AND c.county_code = ?1
             AND c.status IN (SELECT value FROM json_each(?6))
-         ORDER BY 7, 1 LIMIT ?4",
+         ORDER BY 7, 1 LIMIT ?4"
+            .replace("{name}", APPLICANT_NAME),
     )?;
     let waiting = serde_json::to_string(&crate::workflow::forwarded::waiting())?;
     let rows = st.query_map(
@@ -163,6 +170,7 @@ pub fn inbox(c: &Connection, q: &InboxQuery) -> Result<Vec<InboxRow>, StoreError
                     status: r.get(5)?,
                     due_on: None,
                     version: r.get::<_, i64>(7)?.max(0) as u64,
+                    applicant_name: r.get(8)?,
                 },
                 r.get::<_, Option<String>>(6)?,
             ))
