@@ -73,7 +73,8 @@ fn switched_on(var: &str) -> bool {
 /// Returns the app's freed heap pages to the system a moment after a voucher preview or print.
 /// Rendering one allocates a few MB (the PDF, its page image, the PNG and the data URL Tauri sends
 /// on), freed on whichever tokio worker ran it; glibc keeps such pages in that thread's arena.
-/// The delay lets Tauri's IPC drop the answer first; a trim takes well under a millisecond.
+/// The delay lets Tauri's IPC drop the answer first. Measured: the app's heap grew 0.5 MiB over
+/// 21 acceptances with it, 5 MiB without (docs/benchmarks.md).
 pub fn trim_heap_soon() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     tauri::async_runtime::spawn_blocking(|| {
