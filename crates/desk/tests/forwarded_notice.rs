@@ -7,9 +7,6 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
 use chrono::Utc;
 use common::*;
 use onestop_desk::{Actor, NewCaseInput, PrintInput, ProxyInput, VoucherKind};
@@ -20,51 +17,21 @@ use onestop_local::{Db, DB_FILE};
 
 const DIBAO: &str = "059900070000"; // 最低生活保障申请, township and village
 
-fn pdftotext(path: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (apt-get install -y poppler-utils)");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        path.display()
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
 #[tokio::test]
 async fn the_village_prints_the_refusal_its_parent_window_decided() {
     let dir = tempfile::tempdir().unwrap();
     let t = desk_at(dir.path(), day(2026, 3, 2), WindowLevel::Village).await;
     let d = &t.desk;
     let agent = Actor::village_agent("agent-liu");
-    let villager = d
-        .register_applicant(person(
-            "110101196006060069",
-            "张桂兰",
-            "13300133000",
-            "西河村 2 组",
-        ))
-        .await
-        .unwrap();
     let dibao = item(DIBAO);
-    let form = d
-        .prefill_form(villager.applicant_id.clone(), dibao.impl_code.clone())
-        .await
-        .unwrap();
+    let (villager, form) = villager_form(d, &dibao).await;
     let letter = scan(dir.path(), "委托书.pdf", b"%PDF-1.4 signed authorisation");
     let case = d
         .receive(NewCaseInput {
             actor: agent.clone(),
             impl_code: dibao.impl_code.clone(),
-            applicant_id: villager.applicant_id.clone(),
-            form: complete_form(&dibao, form),
+            applicant_id: villager,
+            form,
             materials: all_materials(&dibao),
             attachments: vec![],
             proxy: Some(ProxyInput {
@@ -120,7 +87,7 @@ async fn the_village_prints_the_refusal_its_parent_window_decided() {
         .preview_voucher(notice(VoucherKind::Refusal))
         .await
         .unwrap();
-    let text = pdftotext(&refusal.pdf_path);
+    let text = pdf_text(&refusal.pdf_path);
     for expected in [
         "不予受理",
         "张桂兰",

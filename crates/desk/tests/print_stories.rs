@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -21,24 +20,6 @@ fn cups_out() -> PathBuf {
     std::env::var_os("ONESTOP_CUPS_PDF_OUT")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/var/spool/cups-pdf/onestop"))
-}
-
-fn pdftotext(path: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (apt-get install -y poppler-utils)");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        path.display()
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
 }
 
 /// Waits for cups-pdf to finish writing the file of job `job_id` (`OnestopPDF-19`), titled
@@ -153,7 +134,7 @@ async fn accept_print_the_notice_reprint_it_and_every_print_is_on_the_record() {
         .unwrap();
     assert_eq!(first.reprint_count, 0);
     assert!(first.job_id.as_deref().unwrap_or("").starts_with(QUEUE));
-    let text = pdftotext(&first.pdf_path);
+    let text = pdf_text(&first.pdf_path);
     let grouped = case.acceptance_number_grouped.clone();
     for field in [
         "受理通知书",
@@ -172,7 +153,7 @@ async fn accept_print_the_notice_reprint_it_and_every_print_is_on_the_record() {
         !text.contains("110101199003071233"),
         "the full ID number must not be printed"
     );
-    let paper = pdftotext(&printed_file(
+    let paper = pdf_text(&printed_file(
         &format!("{grouped}-acceptance-0"),
         first.job_id.as_deref().unwrap_or_default(),
     ));
@@ -187,7 +168,7 @@ async fn accept_print_the_notice_reprint_it_and_every_print_is_on_the_record() {
         .unwrap();
     assert_eq!(again.reprint_count, 1);
     assert!(
-        pdftotext(&again.pdf_path).contains("补打"),
+        pdf_text(&again.pdf_path).contains("补打"),
         "a reprint is marked 补打"
     );
 

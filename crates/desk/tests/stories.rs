@@ -549,26 +549,9 @@ async fn a_village_agent_files_a_proxy_case_with_the_authorisation_scan() {
     let t = desk_at(dir.path(), day(2026, 3, 2), WindowLevel::Village).await;
     let d = &t.desk;
     let agent = Actor::village_agent("agent-liu");
-    let villager = d
-        .register_applicant(person(
-            "110101196006060069",
-            "张桂兰",
-            "13300133000",
-            "西河村 2 组",
-        ))
-        .await
-        .unwrap();
     let dibao = item(DIBAO);
-    let form = d
-        .prefill_form(villager.applicant_id.clone(), dibao.impl_code.clone())
-        .await
-        .unwrap();
-    let mut input = new_case(
-        agent.clone(),
-        &dibao.impl_code,
-        &villager.applicant_id,
-        complete_form(&dibao, form),
-    );
+    let (villager, form) = villager_form(d, &dibao).await;
+    let mut input = new_case(agent.clone(), &dibao.impl_code, &villager, form);
     input.materials = all_materials(&dibao);
 
     // Without the 委托书 the agent cannot file for her.

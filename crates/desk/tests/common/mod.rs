@@ -152,3 +152,41 @@ pub fn scan(dir: &Path, name: &str, content: &[u8]) -> std::path::PathBuf {
     std::fs::write(&path, content).unwrap();
     path
 }
+
+/// 张桂兰 of 西河村, registered, and `item`'s form prefilled for her and completed: what a
+/// village agent has before filing her proxy case. Returns her applicant id and the form.
+pub async fn villager_form(d: &Desk, item: &Item) -> (String, Value) {
+    let villager = d
+        .register_applicant(person(
+            "110101196006060069",
+            "张桂兰",
+            "13300133000",
+            "西河村 2 组",
+        ))
+        .await
+        .unwrap();
+    let form = d
+        .prefill_form(villager.applicant_id.clone(), item.impl_code.clone())
+        .await
+        .unwrap();
+    (villager.applicant_id, complete_form(item, form))
+}
+
+/// A PDF's text as poppler reads it, without whitespace (line breaks fall anywhere).
+pub fn pdf_text(path: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (apt-get install -y poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
