@@ -1,19 +1,17 @@
 //! The lists a clerk works from (today's cases, due soon, overdue, unsynced) and the detail view
 //! with its timeline. The yellow/red card comes from `onestop_domain::supervision`.
 
-use chrono::NaiveDate;
 use onestop_domain::catalogue::Item;
 use onestop_domain::lifecycle::CaseStatus;
 use onestop_domain::numbering::AcceptanceNumber;
 use onestop_domain::supervision::{case_deadline, deadline_state, DeadlineState, DeadlineStatus};
 use onestop_local::case_repo::{self, CaseSummary, StoredCase};
 use onestop_local::rusqlite::Connection;
-use onestop_local::sync_state;
 use onestop_local::timeline::{self, ChainBreak};
 use onestop_local::{catalogue_repo, Db};
 use onestop_receipt::VoucherKind;
 
-use super::voucher_data::ForwardedNotice;
+use super::voucher_data::{server_due, ForwardedNotice};
 use super::{CaseDetail, Ctx, DeskError};
 
 /// How far ahead the "due soon" list looks for candidates; the card itself decides.
@@ -81,23 +79,14 @@ fn forwarded_deadline(
         return Ok(None);
     }
     let notice = ForwardedNotice::load(conn, &s.case_id)?;
-    let (Some(decision), Some((due, provisional))) = (
-        notice.decision_for(s, VoucherKind::Acceptance),
-        server_due(conn, &s.case_id)?,
-    ) else {
+    let (Some(decision), Some((due, provisional))) =
+        (notice.decision_for(s, VoucherKind::Acceptance), notice.due)
+    else {
         return Ok(None);
     };
     let mut d = deadline_state(&ctx.calendar, decision.on, due, ctx.today, 0, item.warning);
     d.provisional |= provisional;
     Ok(Some(d))
-}
-
-/// The promised date the server holds once it has acted on the case (version > 0), and whether
-/// it is provisional. Before that the window's own date is the case's.
-fn server_due(conn: &Connection, case_id: &str) -> Result<Option<(NaiveDate, bool)>, DeskError> {
-    Ok(sync_state::server_state(conn, case_id)?
-        .filter(|st| st.version > 0)
-        .and_then(|st| Some((st.due_on?.parse().ok()?, st.due_provisional))))
 }
 
 pub fn case_detail(db: &Db, ctx: &Ctx, case_id: &str) -> Result<CaseDetail, DeskError> {

@@ -57,19 +57,19 @@ pub struct VoucherSource<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct ForwardedNotice {
     pub decision: Option<ServerDecision>,
-    pub due_on: Option<NaiveDate>,
+    /// The server's promised date (and whether it is provisional), once a decision was taken.
+    pub due: Option<(NaiveDate, bool)>,
 }
 
 impl ForwardedNotice {
     pub fn load(conn: &Connection, case_id: &str) -> Result<Self, DeskError> {
-        let decision = sync_state::server_decision(conn, case_id)?;
-        let due_on = match &decision {
-            Some(_) => sync_state::server_state(conn, case_id)?
-                .and_then(|s| s.due_on)
-                .and_then(|d| d.parse().ok()),
-            None => None,
+        let Some(decision) = sync_state::server_decision(conn, case_id)? else {
+            return Ok(ForwardedNotice::default());
         };
-        Ok(ForwardedNotice { decision, due_on })
+        Ok(ForwardedNotice {
+            decision: Some(decision),
+            due: server_due(conn, case_id)?,
+        })
     }
 
     /// The decision a notice of `kind` is issued for, when it was the parent window's and not
@@ -97,10 +97,21 @@ impl ForwardedNotice {
             .into_iter()
             .filter(|&k| {
                 self.decision_for(snapshot, k).is_some()
-                    && (k != VoucherKind::Acceptance || self.due_on.is_some())
+                    && (k != VoucherKind::Acceptance || self.due.is_some())
             })
             .collect()
     }
+}
+
+/// The promised date the server holds once it has acted on the case (version > 0), and whether
+/// it is provisional. Before that the window's own date is the case's.
+pub fn server_due(
+    conn: &Connection,
+    case_id: &str,
+) -> Result<Option<(NaiveDate, bool)>, DeskError> {
+    Ok(sync_state::server_state(conn, case_id)?
+        .filter(|st| st.version > 0)
+        .and_then(|st| Some((st.due_on?.parse().ok()?, st.due_provisional))))
 }
 
 pub fn build(src: &VoucherSource<'_>, kind: VoucherKind) -> Result<Voucher, DeskError> {
@@ -125,12 +136,13 @@ pub fn build(src: &VoucherSource<'_>, kind: VoucherKind) -> Result<Voucher, Desk
                     reason: "办件尚未受理",
                 },
             )?;
-            let promised_date = s.due_on.or(by_parent.and(src.forwarded.due_on)).ok_or(
-                DeskError::VoucherNotApplicable {
+            let promised_date = s
+                .due_on
+                .or(by_parent.and(src.forwarded.due.map(|(d, _)| d)))
+                .ok_or(DeskError::VoucherNotApplicable {
                     kind: "受理通知书",
                     reason: "办件没有承诺办结日期",
-                },
-            )?;
+                })?;
             VoucherBody::Acceptance(AcceptanceNotice {
                 applicant: party,
                 item: src.item.name.clone(),
