@@ -17,7 +17,9 @@
 //! posix_fadvise(DONTNEED) on every file the app's processes map; `off`), SPEED_APP_ENV
 //! (`K=V,K2=V2`: extra environment for the app, to try WebKit switches), SPEED_SMAPS_DIR (keep
 //! each process's /proc/PID/smaps at every memory checkpoint), SPEED_TRACE=1 (print each launch's
-//! page timeline: the document, the app's performance marks, the paints), SPEED_BASELINE=1
+//! page timeline: the document, the app's performance marks, the paints), SPEED_PROFILE (the
+//! cargo profile measured, `release` unless set; `dist` is the build for clerks' PCs, built with
+//! `cargo build --profile dist -p onestop-app -p onestop-server`), SPEED_BASELINE=1
 //! (launch Tauri's empty window, `src-tauri/examples/empty_window.rs`, instead of the app, and
 //! stop after the launches).
 //! Timings are taken inside the page (performance.now(), requestAnimationFrame) and from /proc,
@@ -36,6 +38,8 @@ use onestop_e2e::{free_port, AppSession, AppSessionBuilder, TestServer};
 use serde_json::Value;
 
 const LONG: Duration = Duration::from_secs(60);
+/// The idle wait before the last memory reading.
+const IDLE_SECS: u64 = 20;
 const APPLICANT_ID: &str = "110101199003071233";
 
 fn env_num(name: &str, default: usize) -> usize {
@@ -394,6 +398,12 @@ fn builder(server: &TestServer, data: &Path) -> AppSessionBuilder {
     b
 }
 
+/// The cargo profile of the app and server measured: `SPEED_PROFILE`, `release` unless set
+/// (`dist` is the build for clerks' PCs, `[profile.dist]` in Cargo.toml).
+fn speed_profile() -> String {
+    std::env::var("SPEED_PROFILE").unwrap_or_else(|_| "release".to_owned())
+}
+
 /// `SPEED_BASELINE=1`: launch Tauri's empty window (`src-tauri/examples/empty_window.rs`)
 /// instead of the app, measured the same way, and stop after the launches.
 fn baseline() -> bool {
@@ -508,7 +518,10 @@ async fn launch_once(
 /// dialog (its 0.3 s fade-in done). All times are performance.now() ms.
 const PREVIEW_PROBE: &str = r#"
 const s = window.__speed = { key: null, result: null, shown: null, settled: null };
-window.addEventListener('keydown', (e) => {
+// One probe at a time: the previous acceptance's listener is removed, so 100 acceptances leave
+// no listeners behind in the page being measured.
+if (window.__speedProbe) window.removeEventListener('keydown', window.__speedProbe, { capture: true });
+window.__speedProbe = (e) => {
   if (e.key !== 'F2' || s.key !== null) return;
   s.key = performance.now();
   // The dialog keeps the last voucher's image while it loads the next: only a new one counts.
@@ -530,8 +543,20 @@ window.addEventListener('keydown', (e) => {
     if (s.settled === null && now - s.key < 60000) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
-}, { capture: true });
+};
+window.addEventListener('keydown', window.__speedProbe, { capture: true });
 return true;
+"#;
+
+/// What the page holds at a memory checkpoint: a count that grows with each acceptance points at
+/// what the web process keeps.
+const PAGE_SIZE_PROBE: &str = r#"
+return {
+  elements: document.getElementsByTagName('*').length,
+  body_children: document.body.children.length,
+  images: document.images.length,
+  window_keys: Object.keys(window).length,
+};
 "#;
 
 struct Preview {
@@ -589,7 +614,7 @@ fn main() {
     if args.iter().any(|a| a == "--list") || !args.iter().any(|a| a == "--bench") {
         return;
     }
-    onestop_e2e::use_profile("release");
+    onestop_e2e::use_profile(&speed_profile());
     // The app keeps its database key in the kernel keyring under a fixed name (keyutils, as no
     // Secret Service runs here), in the user-session keyring that every process of the user
     // shares. Another e2e run enrolling a window at the same time replaces that key and this run's
@@ -803,7 +828,16 @@ async fn run() {
             // into the flow's screens and the voucher preview.
             let rows = memory(pid);
             keep_smaps(&format!("form{:03}", i + 1), &rows);
-            eprintln!("acceptance {} before F2: {}", i + 1, memory_line(&rows));
+            let page = app
+                .client
+                .execute(PAGE_SIZE_PROBE, vec![])
+                .await
+                .unwrap_or_default();
+            eprintln!(
+                "acceptance {} before F2: {}; page {page}",
+                i + 1,
+                memory_line(&rows)
+            );
         }
         let p = accept_and_time(&app).await;
         if i % 10 == 0 || i + 1 == accepts {
@@ -832,13 +866,18 @@ async fn run() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     let mem_after = memory(pid);
     keep_smaps("after", &mem_after);
+    // And once the window has sat idle as long as between two citizens (WebKit's memory check
+    // runs every 5 s), which tells memory still in use from garbage not yet returned.
+    tokio::time::sleep(Duration::from_secs(IDLE_SECS)).await;
+    let mem_idle = memory(pid);
+    keep_smaps("idle", &mem_idle);
     let load_end = procfs::load_average();
     app.close().await;
     drop(server);
 
     // The table.
     println!();
-    println!("## window speed (release app and server; load average start {load_start}, acceptances {load_accept}, end {load_end}; cold = {cold_mode:?})");
+    println!("## window speed ({} app and server; load average start {load_start}, acceptances {load_accept}, end {load_end}; cold = {cold_mode:?})", speed_profile());
     println!();
     print_launch_table(&launches);
     println!();
@@ -866,12 +905,15 @@ async fn run() {
         );
     }
     println!();
-    println!("| PSS, MiB | at login | at home | after {accepts} acceptances |");
-    println!("|---|---|---|---|");
+    println!(
+        "| PSS, MiB | at login | at home | after {accepts} acceptances | then {IDLE_SECS} s idle |"
+    );
+    println!("|---|---|---|---|---|");
     let names: BTreeSet<String> = mem_login
         .iter()
         .chain(&mem_home)
         .chain(&mem_after)
+        .chain(&mem_idle)
         .map(|r| r.0.clone())
         .collect();
     let of = |rows: &[(String, u32, u64)], n: &str| -> f64 {
@@ -879,17 +921,19 @@ async fn run() {
     };
     for n in &names {
         println!(
-            "| {n} | {:.1} | {:.1} | {:.1} |",
+            "| {n} | {:.1} | {:.1} | {:.1} | {:.1} |",
             of(&mem_login, n),
             of(&mem_home, n),
-            of(&mem_after, n)
+            of(&mem_after, n),
+            of(&mem_idle, n)
         );
     }
     let total = |rows: &[(String, u32, u64)]| mib(rows.iter().map(|r| r.2).sum());
     println!(
-        "| **total** | {:.1} | {:.1} | {:.1} |",
+        "| **total** | {:.1} | {:.1} | {:.1} | {:.1} |",
         total(&mem_login),
         total(&mem_home),
-        total(&mem_after)
+        total(&mem_after),
+        total(&mem_idle)
     );
 }
