@@ -10,14 +10,20 @@
 //! `g_object_new(…, "memory-pressure-settings", s)` would, then runs WebKit's `constructed`,
 //! which reads them.
 //!
-//! Measured (docs/benchmarks.md): with 300 MB the web process held 240–250 MiB after 21
-//! acceptances instead of 300–630; 200 and 150 MB gave the same, since what is left is in use.
-//! The kill threshold stays 0: WebKit must never end the page a clerk is typing into.
+//! WebKit checks the process's dirty memory at every poll and, while it is above a share of the
+//! limit, releases memory each time: caches it can rebuild past 33 %, and past 50 % also
+//! JavaScript garbage, font data and decoded images no page shows. The first limit, 300 MB, took
+//! the web process from 300–630 MiB to 240–250 after 21 acceptances. Later, with software
+//! painting and the interpreter-only JavaScriptCore, 150 MB (the second step at 75 MB) left the
+//! web process 168 MiB after 21 acceptances instead of 203 at 300 MB, and the three processes
+//! 340 MiB after 100 instead of 362. The preview took as long: 101 against 102 ms, median of 21. 100 MB
+//! gave no more (docs/benchmarks.md, "Window speed"). The kill threshold stays 0: WebKit must
+//! never end the page a clerk is typing into.
 //! `ONESTOP_WEBKIT_MEMORY_LIMIT_MB` (0 turns it off) and `ONESTOP_WEBKIT_MEMORY_POLL_S` change it.
 
 /// The limit, in MB, and how often the web process checks its memory (WebKit's default is 30 s;
 /// a few acceptances already grow it by tens of MB).
-const DEFAULT_LIMIT_MB: u32 = 300;
+const DEFAULT_LIMIT_MB: u32 = 150;
 const DEFAULT_POLL_SECONDS: f64 = 5.0;
 
 #[cfg(target_os = "linux")]

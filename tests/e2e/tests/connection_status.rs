@@ -94,7 +94,7 @@ async fn webview_memory_settings_reached_webkit(app: &AppSession, data_dir: &std
     assert!(
         line.contains("compositing=false")
             && line.contains("jit=false")
-            && line.contains("web_process_limit_mb=Some(300)")
+            && line.contains("web_process_limit_mb=Some(150)")
             && line.contains("contexts_limited=1"),
         "webview memory settings not applied: {line}"
     );
