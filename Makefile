@@ -1,5 +1,5 @@
 # The README's two commands. Both install what is missing first and skip work already done.
-.PHONY: demo test bindings screenshots build
+.PHONY: demo test bindings screenshots build dist
 
 ## Run the product: the server (embedded SQLite, demo catalogue) and the desktop app connected to it.
 demo:
@@ -26,3 +26,9 @@ screenshots:
 build:
 	scripts/build-ui.sh
 	cargo build --workspace --bins
+
+## The build for clerks' PCs (`[profile.dist]`: whole-program LTO, size-first): target/dist/.
+dist:
+	scripts/bootstrap.sh demo
+	scripts/build-ui.sh
+	cargo build --locked --profile dist -p onestop-app -p onestop-server
