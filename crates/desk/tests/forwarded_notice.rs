@@ -9,7 +9,7 @@ mod common;
 
 use chrono::Utc;
 use common::*;
-use onestop_desk::{Actor, NewCaseInput, PrintInput, ProxyInput, VoucherKind};
+use onestop_desk::{Actor, PrintInput, VoucherKind};
 use onestop_domain::catalogue::WindowLevel;
 use onestop_domain::lifecycle::Transition;
 use onestop_local::sync_state::{self, ServerCaseState, ServerDecision};
@@ -26,26 +26,10 @@ async fn the_village_prints_the_refusal_its_parent_window_decided() {
     let dibao = item(DIBAO);
     let (villager, form) = villager_form(d, &dibao).await;
     let letter = scan(dir.path(), "委托书.pdf", b"%PDF-1.4 signed authorisation");
-    let case = d
-        .receive(NewCaseInput {
-            actor: agent.clone(),
-            impl_code: dibao.impl_code.clone(),
-            applicant_id: villager,
-            form,
-            materials: all_materials(&dibao),
-            attachments: vec![],
-            proxy: Some(ProxyInput {
-                name: "刘德明".into(),
-                id_number: "110101198001010010".into(),
-                phone: Some("13200132000".into()),
-                powers: vec!["递交材料".into(), "签收文书".into()],
-                valid_from: day(2026, 3, 1),
-                valid_until: day(2026, 12, 31),
-                authorisation_scan: letter,
-            }),
-        })
-        .await
-        .unwrap();
+    let mut input = new_case(agent.clone(), &dibao.impl_code, &villager, form);
+    input.materials = all_materials(&dibao);
+    input.proxy = Some(agent_authorisation(letter));
+    let case = d.receive(input).await.unwrap();
     let case_id = case.snapshot.case_id.clone();
     let notice = |kind| PrintInput {
         actor: agent.clone(),

@@ -6,9 +6,8 @@ mod common;
 use chrono::Duration;
 use common::*;
 use onestop_desk::{
-    AcceptReceivedInput, Actor, ApplicantQuery, AttachmentInput, ImportAttachmentInput,
-    NewCaseInput, ProxyInput, RejectInput, SupplementInput, SupplementItem, SupplementNoticeInput,
-    WithdrawInput,
+    AcceptReceivedInput, Actor, ApplicantQuery, AttachmentInput, ImportAttachmentInput, ProxyInput,
+    RejectInput, SupplementInput, SupplementItem, SupplementNoticeInput, WithdrawInput,
 };
 use onestop_domain::catalogue::WindowLevel;
 use onestop_domain::lifecycle::CaseStatus;
@@ -20,23 +19,6 @@ const FOOD: &str = "019900040000"; // 食品经营许可证核发, 承诺件 5 w
 const RELIEF: &str = "059900100000"; // 临时救助申请, 承诺件 10 working days
 const PENSION: &str = "209900060000"; // 城乡居民基本养老保险参保登记, 即办件
 const DIBAO: &str = "059900070000"; // 最低生活保障申请, township and village
-
-fn new_case(
-    actor: Actor,
-    impl_code: &str,
-    applicant_id: &str,
-    form: serde_json::Value,
-) -> NewCaseInput {
-    NewCaseInput {
-        actor,
-        impl_code: impl_code.into(),
-        applicant_id: applicant_id.into(),
-        form,
-        materials: Vec::new(),
-        attachments: Vec::new(),
-        proxy: None,
-    }
-}
 
 #[tokio::test]
 async fn register_a_citizen_accept_a_promised_case_then_another_item_without_retyping() {
@@ -563,19 +545,13 @@ async fn a_village_agent_files_a_proxy_case_with_the_authorisation_scan() {
         "委托书.pdf",
         b"%PDF-1.4 signed authorisation with fingerprint",
     );
-    let mut proxy = ProxyInput {
-        name: "刘德明".into(),
-        id_number: "110101198001010010".into(),
-        phone: Some("13200132000".into()),
-        powers: vec!["递交材料".into(), "签收文书".into()],
-        valid_from: day(2026, 3, 1),
+    let proxy = agent_authorisation(letter.clone());
+    input.proxy = Some(ProxyInput {
         valid_until: day(2026, 2, 28),
-        authorisation_scan: letter.clone(),
-    };
-    input.proxy = Some(proxy.clone());
+        ..proxy.clone()
+    });
     let expired = d.receive(input.clone()).await.unwrap_err();
     assert_eq!(expired.code, "proxy.invalid_authorisation");
-    proxy.valid_until = day(2026, 12, 31);
     input.proxy = Some(proxy);
 
     // A village agent receives (收件) but never accepts: that is the township window's act.

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use onestop_desk::{
-    Actor, Desk, DeskConfig, FixedClock, KeyStore, MemoryKeyStore, RegisterApplicantInput,
-    WindowIdentity,
+    Actor, Desk, DeskConfig, FixedClock, KeyStore, MemoryKeyStore, NewCaseInput, ProxyInput,
+    RegisterApplicantInput, WindowIdentity,
 };
 use onestop_domain::catalogue::{Catalogue, FieldType, Item, WindowLevel};
 use onestop_protocol::{ApplicantKind, MaterialReceipt};
@@ -151,6 +151,33 @@ pub fn scan(dir: &Path, name: &str, content: &[u8]) -> std::path::PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, content).unwrap();
     path
+}
+
+/// A new case of `impl_code` for `applicant_id`, with no materials, attachments or agent yet.
+pub fn new_case(actor: Actor, impl_code: &str, applicant_id: &str, form: Value) -> NewCaseInput {
+    NewCaseInput {
+        actor,
+        impl_code: impl_code.into(),
+        applicant_id: applicant_id.into(),
+        form,
+        materials: Vec::new(),
+        attachments: Vec::new(),
+        proxy: None,
+    }
+}
+
+/// The village agent 刘德明's authorisation (委托书) to file and sign for the villager, valid
+/// through 2026, with `letter` as its signed scan.
+pub fn agent_authorisation(letter: std::path::PathBuf) -> ProxyInput {
+    ProxyInput {
+        name: "刘德明".into(),
+        id_number: "110101198001010010".into(),
+        phone: Some("13200132000".into()),
+        powers: vec!["递交材料".into(), "签收文书".into()],
+        valid_from: day(2026, 3, 1),
+        valid_until: day(2026, 12, 31),
+        authorisation_scan: letter,
+    }
 }
 
 /// 张桂兰 of 西河村, registered, and `item`'s form prefilled for her and completed: what a
