@@ -23,10 +23,19 @@
 //! - **malloc arenas.** glibc gives each thread that allocates its own 64 MB arena; the app's
 //!   voucher previews are rendered on tokio's workers, and the freed pages stayed with each
 //!   arena (the app process grew ~35 MiB over 21 acceptances, ~21 MiB with two arenas).
+//! - **Large blocks.** glibc raises its mmap threshold each time a large block is freed, so the
+//!   preview's buffers (the PDF, the page image, the PNG, the JSON answer: 0.1–3 MB each) soon
+//!   come from the arenas and leave holes there. A fixed 128 KiB threshold maps each of them on
+//!   its own and returns it to the system when freed (the app held 2–3 MiB less after 41
+//!   acceptances, docs/benchmarks.md).
 
 use tauri::{Runtime, WebviewWindow};
 
 use crate::web_process_memory_limit;
+
+/// glibc's own starting value, kept fixed (setting it turns the dynamic threshold off).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const MMAP_THRESHOLD_BYTES: libc::c_int = 128 * 1024;
 
 /// What `before_gtk` chose, logged once logging is up.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +53,7 @@ pub fn before_gtk() -> WebviewMemory {
     // SAFETY: mallopt only changes glibc's allocator parameters; no thread is running yet.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES);
     }
     let compositing = compositing_wanted();
     #[cfg(target_os = "linux")]

@@ -816,6 +816,7 @@ async fn run() {
     app.keys(&Key::Enter.to_string()).await;
     let load_accept = procfs::load_average();
     let mut previews = Vec::new();
+    let mut between: Vec<Vec<(String, u32, u64)>> = Vec::new();
     let loop_started = Instant::now();
     for i in 0..accepts {
         if i == 0 {
@@ -859,6 +860,9 @@ async fn run() {
         app.keys(&Key::Escape.to_string()).await;
         app.wait_visible("[data-testid=accept-next]", LONG).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
+        // One reading per citizen, the preview closed: the web process rises and falls by 10–20
+        // MiB around WebKit's 5 s memory check, so a single reading is a poor A/B figure.
+        between.push(memory(pid));
         app.keys(&Key::Enter.to_string()).await;
     }
     let loop_secs = loop_started.elapsed().as_secs_f64();
@@ -935,5 +939,39 @@ async fn run() {
         total(&mem_home),
         total(&mem_after),
         total(&mem_idle)
+    );
+    print_between_medians(&between, &names);
+}
+
+/// Medians of the readings taken between citizens (preview closed), over the last 20 of them:
+/// the figure to compare two builds by.
+fn print_between_medians(between: &[Vec<(String, u32, u64)>], names: &BTreeSet<String>) {
+    let last = &between[between.len().saturating_sub(20)..];
+    if last.is_empty() {
+        return;
+    }
+    let of = |rows: &[(String, u32, u64)], n: &str| -> f64 {
+        mib(rows.iter().filter(|r| r.0 == n).map(|r| r.2).sum())
+    };
+    let parts: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let v: Vec<f64> = last.iter().map(|rows| of(rows, n)).collect();
+            format!("{n} {:.1}", median(&v))
+        })
+        .collect();
+    let totals: Vec<f64> = last
+        .iter()
+        .map(|rows| mib(rows.iter().map(|r| r.2).sum()))
+        .collect();
+    let (lo, hi) = totals
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+    println!();
+    println!(
+        "PSS between citizens, median of the last {}: total {:.1} MiB (min {lo:.1}, max {hi:.1}; {})",
+        last.len(),
+        median(&totals),
+        parts.join(", ")
     );
 }
