@@ -4,8 +4,11 @@
 //! printed through cups-pdf, and the forwarded case reaches the server. The township window the
 //! village reports to (a second app) lists it on 办件 and accepts it, the decision reaches the
 //! village PC, whose agent prints the township's 受理通知书 for the villager, the department
-//! approves, and the agent records the hand-over (送达) there.
+//! approves, and the agent records the hand-over (送达) there. A second villager's case, forwarded
+//! the same way, is refused by the township clerk on 办件, and the agent prints the township's
+//! 不予受理决定书 from the village PC.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
@@ -14,10 +17,12 @@ use onestop_e2e::flows::{
     printed_text, record_delivery, reopen_until, result_number, LONG,
 };
 use onestop_e2e::seed::{Api, CLERK_PASSWORD, TOWNSHIP_CLERK};
-use onestop_e2e::{free_port, AppSessionBuilder, TestServer};
+use onestop_e2e::{free_port, AppSession, AppSessionBuilder, TestServer};
 use serde_json::json;
 
 const RELIEF_DEPT: &str = "示范县民政局";
+const REFUSAL_REASON: &str = "申请人户籍和经常居住地均不在本镇，不属于本机关受理范围";
+const REFUSAL_BASIS: &str = "《社会救助暂行办法》第四十八条";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_village_agent_forwards_a_case_with_the_authorisation() {
@@ -39,60 +44,14 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
     std::fs::write(&scan, b"\x89PNG\r\n\x1a\n signed authorisation").unwrap();
     let today = chrono_today();
 
-    app.nav("proxy").await;
-    app.click("input[data-testid=item-search]").await;
-    app.keys("lsjz").await;
-    app.wait_text(
-        "[data-testid=item-hits] li:first-child",
-        "临时救助申请",
-        LONG,
-    )
-    .await;
-    press(&app, Key::Enter).await;
-    app.wait_visible("[data-testid=applicant-search]", LONG)
-        .await;
-    app.keys(&format!("110101196006060069{}", Key::Enter)).await;
-    app.wait_visible("[data-testid=applicant-register]", LONG)
-        .await;
-    app.keys(&format!(
-        "钱村民{}13600136000{}示范县青山镇桃源村 3 组{}",
-        Key::Tab,
-        Key::Tab,
-        Key::Enter
-    ))
-    .await;
-    app.wait_visible("[data-testid=applicant-chosen]", LONG)
-        .await;
-
-    app.fill("[data-testid=proxy-name]", "孙代办").await;
-    app.fill("[data-testid=proxy-id]", "110101198001010010")
-        .await;
-    app.fill("[data-testid=proxy-phone]", "13700137000").await;
-    app.click("[data-testid=proxy-powers] label:first-child")
-        .await;
-    app.fill("[data-testid=proxy-from]", &today).await;
-    app.fill("[data-testid=proxy-until]", "2027-12-31").await;
-    app.fill("[data-testid=proxy-scan]", &scan.to_string_lossy())
-        .await;
-
-    app.focus("[data-testid=case-form] input:not([readonly])")
-        .await;
-    fill_form(&app, |f| match f {
-        "hardship_type" => Some("急难型"),
-        "event_date" => Some("2026-11-20"),
-        "household_size" => Some("3"),
-        "description" => Some("家中失火，房屋受损"),
-        "urgent" => Some("是"),
-        _ => None,
-    })
-    .await;
-    keep_screenshot(&app.screenshot("proxy-form").await, "proxy");
-
-    press(&app, Key::F2).await;
-    app.wait_visible("[data-testid=voucher-page]", LONG).await;
-    let result = app.text("[data-testid=accept-result]").await;
-    assert!(result.contains("已收件"), "{result}");
-    let number = result_number(&app).await;
+    let first = Villager {
+        id: "110101196006060069",
+        name: "钱村民",
+        phone: "13600136000",
+        address: "示范县青山镇桃源村 3 组",
+        description: "家中失火，房屋受损",
+    };
+    let number = forward_with_authorisation(&app, &first, &scan, &today, Some("proxy")).await;
     let before = pdfs();
     press(&app, Key::Enter).await;
     let printed = printed_text(&before).await;
@@ -104,7 +63,21 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
         "the agent's full ID is not printed"
     );
 
-    // Forwarded: the server holds the case, received and waiting for a window to accept it.
+    // A second villager's application, which the township will refuse.
+    app.keys(&Key::Escape.to_string()).await;
+    app.wait_visible("[data-testid=accept-next]", LONG).await;
+    app.click("[data-testid=accept-next]").await;
+    let second = Villager {
+        id: "110101196507070070",
+        name: "李村民",
+        phone: "13600136001",
+        address: "示范县白石镇溪口村 2 组",
+        description: "家中有人患病",
+    };
+    let refused = forward_with_authorisation(&app, &second, &scan, &today, None).await;
+    assert_ne!(refused, number);
+
+    // Forwarded: the server holds both cases, received and waiting for a window to accept them.
     let admin = seed.admin_token.clone();
     let started = Instant::now();
     loop {
@@ -112,12 +85,12 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
             .call("GET", "/v1/supervision/overview", Some(&admin), None)
             .await
             .to_string();
-        if overview.contains("\"received\":1") || overview.contains("\"received\": 1") {
+        if overview.contains("\"received\":2") || overview.contains("\"received\": 2") {
             break;
         }
         assert!(
             started.elapsed() < Duration::from_secs(60),
-            "the forwarded case {number} never reached the server: {overview}"
+            "the forwarded cases {number} and {refused} never reached the server: {overview}"
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
@@ -150,6 +123,23 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
     assert_eq!(applicant, "钱村民");
     township.click(&accept).await;
     township.wait_gone(&accept, LONG).await;
+    // The second does not qualify: the clerk refuses it with the reason and the legal basis the
+    // 不予受理决定书 must name (art. 32).
+    let refuse = format!("[data-testid=forwarded-refuse-{refused}]");
+    township.click(&refuse).await;
+    township
+        .wait_visible("[data-testid=forwarded-reason]", LONG)
+        .await;
+    township
+        .fill("[data-testid=forwarded-reason]", REFUSAL_REASON)
+        .await;
+    township
+        .fill("[data-testid=forwarded-legal-basis]", REFUSAL_BASIS)
+        .await;
+    township
+        .click("[data-testid=forwarded-refuse-confirm]")
+        .await;
+    township.wait_gone(&refuse, LONG).await;
     township.close().await;
     let approver = api.login("approver", CLERK_PASSWORD).await;
     let inbox = api.call("GET", "/v1/inbox", Some(&approver), None).await;
@@ -218,6 +208,30 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
     app.click("[data-testid=sync-now]").await;
     record_delivery(&app, &api, &approver, &number, &case_id).await;
 
+    // The refused case: the township's refusal reached the village with that sync, and the agent
+    // prints the township's 不予受理决定书 for the villager, with its reason and legal basis.
+    reopen_until(&app, &refused, "[data-testid=timeline-server]").await;
+    let status = app.text("[data-testid=case-status]").await;
+    assert!(status.contains("不予受理"), "{status}");
+    app.click("[data-testid=case-voucher-refusal]").await;
+    app.wait_visible("[data-testid=voucher-page]", LONG).await;
+    let before = pdfs();
+    app.click("[data-testid=voucher-print]").await;
+    let decision = printed_text(&before).await;
+    for expected in [
+        "不予受理",
+        "李村民",
+        REFUSAL_REASON,
+        REFUSAL_BASIS,
+        "青山镇便民服务中心",
+    ] {
+        assert!(
+            decision.contains(expected),
+            "{expected} missing from: {decision}"
+        );
+    }
+    app.click("[data-testid=voucher-close]").await;
+
     app.close().await;
     drop(server);
 }
@@ -229,4 +243,85 @@ fn chrono_today() -> String {
         .output()
         .expect("date");
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// A villager the agent applies for.
+struct Villager {
+    id: &'static str,
+    name: &'static str,
+    phone: &'static str,
+    address: &'static str,
+    description: &'static str,
+}
+
+/// On the 代办 page: the 临时救助 item, the villager registered, the agent's authorisation typed
+/// with its scan, the form filled, then 收件并转交 (F2). Returns the acceptance number, with the
+/// 代办委托书's preview open. `screenshot` keeps a picture of the filled page under that name.
+async fn forward_with_authorisation(
+    app: &AppSession,
+    villager: &Villager,
+    scan: &Path,
+    today: &str,
+    screenshot: Option<&str>,
+) -> String {
+    app.nav("proxy").await;
+    app.click("input[data-testid=item-search]").await;
+    app.keys("lsjz").await;
+    app.wait_text(
+        "[data-testid=item-hits] li:first-child",
+        "临时救助申请",
+        LONG,
+    )
+    .await;
+    press(app, Key::Enter).await;
+    app.wait_visible("[data-testid=applicant-search]", LONG)
+        .await;
+    app.keys(&format!("{}{}", villager.id, Key::Enter)).await;
+    app.wait_visible("[data-testid=applicant-register]", LONG)
+        .await;
+    app.keys(&format!(
+        "{}{}{}{}{}{}",
+        villager.name,
+        Key::Tab,
+        villager.phone,
+        Key::Tab,
+        villager.address,
+        Key::Enter
+    ))
+    .await;
+    app.wait_visible("[data-testid=applicant-chosen]", LONG)
+        .await;
+
+    app.fill("[data-testid=proxy-name]", "孙代办").await;
+    app.fill("[data-testid=proxy-id]", "110101198001010010")
+        .await;
+    app.fill("[data-testid=proxy-phone]", "13700137000").await;
+    app.click("[data-testid=proxy-powers] label:first-child")
+        .await;
+    app.fill("[data-testid=proxy-from]", today).await;
+    app.fill("[data-testid=proxy-until]", "2027-12-31").await;
+    app.fill("[data-testid=proxy-scan]", &scan.to_string_lossy())
+        .await;
+
+    app.focus("[data-testid=case-form] input:not([readonly])")
+        .await;
+    let description = villager.description;
+    fill_form(app, move |f| match f {
+        "hardship_type" => Some("急难型"),
+        "event_date" => Some("2026-11-20"),
+        "household_size" => Some("3"),
+        "description" => Some(description),
+        "urgent" => Some("是"),
+        _ => None,
+    })
+    .await;
+    if let Some(name) = screenshot {
+        keep_screenshot(&app.screenshot("proxy-form").await, name);
+    }
+
+    press(app, Key::F2).await;
+    app.wait_visible("[data-testid=voucher-page]", LONG).await;
+    let result = app.text("[data-testid=accept-result]").await;
+    assert!(result.contains("已收件"), "{result}");
+    result_number(app).await
 }
