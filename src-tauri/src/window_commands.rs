@@ -7,8 +7,8 @@ use onestop_desk::views::{
 };
 use onestop_desk::{
     ApiError, ApplicationForm, CaseFilter, Decision, Desk, DeviceInfo, FieldError, ForwardedCase,
-    ForwardedDecision, MaterialInput, NewApplicantForm, ScanInput, SessionInfo, StatusChoice,
-    VoucherOutcome,
+    ForwardedCaseDetail, ForwardedDecision, MaterialInput, NewApplicantForm, ScanInput,
+    SessionInfo, StatusChoice, VoucherOutcome,
 };
 use tauri::State;
 
@@ -117,6 +117,14 @@ pub async fn deliver_result(desk: D<'_>, case_id: String) -> Result<CaseView, Ap
 #[tauri::command]
 pub async fn forwarded_cases(desk: D<'_>) -> Result<Vec<ForwardedCase>, ApiError> {
     desk.forwarded_cases().await
+}
+
+#[tauri::command]
+pub async fn forwarded_case_detail(
+    desk: D<'_>,
+    case_id: String,
+) -> Result<ForwardedCaseDetail, ApiError> {
+    desk.forwarded_case_detail(case_id).await
 }
 
 #[tauri::command]

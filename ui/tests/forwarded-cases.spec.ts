@@ -80,4 +80,32 @@ describe('forwarded cases', () => {
     expect(document.querySelector('[data-testid="forwarded-error"]')?.textContent).toContain('case.version_conflict')
     wrapper.unmount()
   })
+
+  it('shows what the village filed, as Rust read it from the server', async () => {
+    const asked: unknown[] = []
+    const backend = new MemoryBackend()
+      .handle(Commands.forwardedCases, () => [waiting])
+      .handle(Commands.forwardedCaseDetail, (args) => {
+        asked.push(args)
+        return {
+          case_id: 'c-1',
+          fields: [{ label: '困难情况说明', value: '家中失火，房屋受损' }],
+          materials: [
+            { name: '临时救助申请书', required: true, originals: 1, copies: 0, electronic: false, waived_reason: null, scans: 1 },
+            { name: '困难证明材料', required: true, originals: 0, copies: 0, electronic: false, waived_reason: null, scans: 0 },
+          ],
+          scans_incomplete: false,
+        }
+      })
+    const wrapper = mountWith(backend)
+    await flushPromises()
+    ;(document.querySelector(`[data-testid="forwarded-view-${waiting.acceptance_number}"]`) as HTMLElement).click()
+    await flushPromises()
+    expect(asked).toEqual([{ caseId: 'c-1' }])
+    expect(document.querySelector('[data-testid="forwarded-filed-form"]')?.textContent).toContain('家中失火，房屋受损')
+    const materials = document.querySelector('[data-testid="forwarded-filed-materials"]')?.textContent ?? ''
+    expect(materials).toContain('原件 1 份，复印件 0 份')
+    expect(materials).toContain('未收取')
+    wrapper.unmount()
+  })
 })

@@ -11,9 +11,10 @@ use crate::views::{
 };
 use crate::{
     ApiError, AppStatus, ApplicationForm, CaseFilter, CaseSyncError, ConnectionState,
-    ConnectionStatus, Decision, DeviceInfo, EnrollResponse, ForwardedCase, ForwardedDecision,
-    MaterialInput, NewApplicantForm, Printer, ProxyForm, ScanInput, SessionInfo, StatusChoice,
-    SupplementLine, SyncStatus, UploadProgress, UserInfo, VoucherOutcome,
+    ConnectionStatus, Decision, DeviceInfo, EnrollResponse, FiledField, FiledMaterial,
+    ForwardedCase, ForwardedCaseDetail, ForwardedDecision, MaterialInput, NewApplicantForm,
+    Printer, ProxyForm, ScanInput, SessionInfo, StatusChoice, SupplementLine, SyncStatus,
+    UploadProgress, UserInfo, VoucherOutcome,
 };
 
 /// `FieldError` lives in `onestop-domain`, which has no ts-rs; its wire shape is fixed here.
@@ -63,6 +64,12 @@ pub fn render() -> String {
         (VoucherOutcome::name(&cfg), VoucherOutcome::decl(&cfg)),
         (ForwardedCase::name(&cfg), ForwardedCase::decl(&cfg)),
         (ForwardedDecision::name(&cfg), ForwardedDecision::decl(&cfg)),
+        (
+            ForwardedCaseDetail::name(&cfg),
+            ForwardedCaseDetail::decl(&cfg),
+        ),
+        (FiledField::name(&cfg), FiledField::decl(&cfg)),
+        (FiledMaterial::name(&cfg), FiledMaterial::decl(&cfg)),
         ("FieldError".to_owned(), FIELD_ERROR.to_owned()),
     ];
     decls.sort();

@@ -14,7 +14,7 @@ use ts_rs::TS;
 
 use crate::desk::Desk;
 
-const FORWARDED_TIMEOUT: Duration = Duration::from_secs(15);
+pub(crate) const FORWARDED_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// One forwarded case waiting for this window's decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -73,7 +73,7 @@ impl From<ForwardedError> for ApiError {
     }
 }
 
-fn online_error(e: SyncError) -> ApiError {
+pub(crate) fn online_error(e: SyncError) -> ApiError {
     match e {
         SyncError::Unreachable(_) | SyncError::BadResponse { .. } => ForwardedError::Offline.into(),
         SyncError::Server(e) if e.code.starts_with("auth.") => {

@@ -14,6 +14,7 @@ mod desk_cases;
 mod desk_delivery;
 mod desk_device;
 mod desk_forwarded;
+mod desk_forwarded_detail;
 mod desk_print;
 mod desk_voucher_view;
 mod desk_window;
@@ -34,6 +35,7 @@ pub use connection::ConnectionMonitor;
 pub use desk::Desk;
 pub use desk_device::DeviceInfo;
 pub use desk_forwarded::{ForwardedCase, ForwardedDecision};
+pub use desk_forwarded_detail::{FiledField, FiledMaterial, ForwardedCaseDetail};
 pub use desk_voucher_view::VoucherOutcome;
 pub use desk_window::{
     ApplicationForm, CaseFilter, Decision, MaterialInput, NewApplicantForm, ProxyForm, ScanInput,

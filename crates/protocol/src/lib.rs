@@ -34,8 +34,8 @@ pub use sync::{
     RawOp, MAX_OPS_PER_PUSH,
 };
 pub use upload::{
-    header as upload_header, AttachmentState, CaseDetail, UploadMetadata, CHECKSUM_ALGORITHM,
-    MAX_CHUNK_BYTES, TUS_VERSION,
+    header as upload_header, AttachmentState, CaseDetail, FiledApplication, UploadMetadata,
+    CHECKSUM_ALGORITHM, MAX_CHUNK_BYTES, TUS_VERSION,
 };
 pub use voucher_signature::VoucherPrinted;
 pub use workflow::{

@@ -101,4 +101,19 @@ pub struct CaseDetail {
     pub case: CaseView,
     pub attachments_incomplete: bool,
     pub attachments: Vec<AttachmentState>,
+    /// What the filing window recorded: the window a village forwarded the case to decides on
+    /// it. Absent from servers before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<FiledApplication>,
+}
+
+/// The form and the materials checklist of a case, as the window that received it filed them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FiledApplication {
+    /// `Item::content_hash` of the item version the form was filled on (its labels and names).
+    pub item_hash: String,
+    #[schema(value_type = Object)]
+    pub form: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    pub materials: Vec<crate::MaterialReceipt>,
 }

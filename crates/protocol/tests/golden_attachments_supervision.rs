@@ -80,6 +80,7 @@ fn case_detail() {
                 offset: 4_194_304,
                 complete: false,
             }],
+            application: None,
         },
     );
 }

@@ -348,3 +348,47 @@ async fn bad_whole_files_reset_and_limits_have_codes() {
         );
     }
 }
+
+/// The window a village forwarded a case to decides on what the village filed: the detail
+/// carries the form and the materials checklist as the snapshot had them.
+#[tokio::test]
+async fn the_case_detail_carries_the_form_and_materials_the_window_filed() {
+    for s in servers().await {
+        let w = world(&s).await;
+        let applicant_id = uuid::Uuid::now_v7().to_string();
+        let mut case = accepted_case(&w.device, 0, 1, &applicant_id);
+        case.materials = vec![MaterialReceipt {
+            material_id: "m1".into(),
+            originals: 1,
+            copies: 2,
+            electronic: false,
+            waived_reason: None,
+        }];
+        let r = push(
+            &s,
+            &w,
+            vec![
+                op(
+                    &w.device,
+                    1,
+                    op_kind::APPLICANT_UPSERT,
+                    &applicant(&applicant_id),
+                ),
+                op(&w.device, 2, op_kind::CASE_SNAPSHOT, &case),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let filed = case_detail(&s, &w, &case.case_id)
+            .await
+            .application
+            .expect("the filed form and materials");
+        assert!(
+            filed.form.as_object().is_some_and(|f| !f.is_empty()),
+            "{filed:?}"
+        );
+        assert_eq!(filed.form, case.form);
+        assert_eq!(filed.materials, case.materials);
+        assert_eq!(filed.item_hash, case.item_hash);
+    }
+}

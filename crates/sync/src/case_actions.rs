@@ -2,7 +2,7 @@
 //! window that filed the case records when the citizen collects the result, and the decision
 //! on a case a village window forwarded, which the window it reports to takes.
 
-use onestop_protocol::{CaseActionRequest, CaseView, Inbox};
+use onestop_protocol::{CaseActionRequest, CaseDetail, CaseView, Inbox};
 use reqwest::StatusCode;
 
 use crate::account::Answered;
@@ -19,6 +19,16 @@ impl ServerClient {
     ) -> Result<Answered<CaseView>, SyncError> {
         let path = format!("/v1/cases/{case_id}/actions");
         self.post_json(&path, request, Some(signer), StatusCode::OK)
+            .await
+    }
+
+    /// `GET /v1/cases/{case_id}`, signed: one case with what its window filed.
+    pub async fn case_detail(
+        &self,
+        case_id: &str,
+        signer: &dyn RequestSigner,
+    ) -> Result<Answered<CaseDetail>, SyncError> {
+        self.get_signed_json(&format!("/v1/cases/{case_id}"), signer)
             .await
     }
 

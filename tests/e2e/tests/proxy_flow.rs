@@ -121,6 +121,29 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
         .text(&format!("[data-testid=forwarded-applicant-{number}]"))
         .await;
     assert_eq!(applicant, "钱村民");
+    // Before deciding, the clerk reads what the village filed: the form and the materials.
+    township
+        .click(&format!("[data-testid=forwarded-view-{number}]"))
+        .await;
+    township
+        .wait_text(
+            "[data-testid=forwarded-filed-form]",
+            "家中失火，房屋受损",
+            LONG,
+        )
+        .await;
+    let materials = township
+        .text("[data-testid=forwarded-filed-materials]")
+        .await;
+    assert!(materials.contains("临时救助申请书"), "{materials}");
+    keep_screenshot(
+        &township.screenshot("forwarded-filed").await,
+        "township-forwarded-filed",
+    );
+    township.click("[data-testid=forwarded-filed-close]").await;
+    township
+        .wait_gone("[data-testid=forwarded-filed-form]", LONG)
+        .await;
     township.click(&accept).await;
     township.wait_gone(&accept, LONG).await;
     // The second does not qualify: the clerk refuses it with the reason and the legal basis the

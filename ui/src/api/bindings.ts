@@ -118,6 +118,18 @@ field_type: string, required: boolean, max_len: number | null, options: Array<st
  */
 shared: boolean, };
 
+export type FiledField = { label: string, 
+/**
+ * As filed; ID and phone numbers masked, as on every other screen.
+ */
+value: string, };
+
+export type FiledMaterial = { name: string, required: boolean, originals: number, copies: number, electronic: boolean, waived_reason: string | null, 
+/**
+ * Scans of it that have fully reached the server.
+ */
+scans: number, };
+
 export type ForwardedCase = { case_id: string, acceptance_number: string, acceptance_number_grouped: string, item_name: string, 
 /**
  * Empty when the server did not send it.
@@ -128,6 +140,12 @@ applicant_name: string, department: string, status_label: string,
  * decided meanwhile is refused, not decided twice. (A count of actions: a JS number.)
  */
 version: number, };
+
+export type ForwardedCaseDetail = { case_id: string, fields: Array<FiledField>, materials: Array<FiledMaterial>, 
+/**
+ * A scan the case names has not fully reached the server yet.
+ */
+scans_incomplete: boolean, };
 
 export type ForwardedDecision = { case_id: string, version: number, accept: boolean, reason: string, legal_basis: string, };
 

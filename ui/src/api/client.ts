@@ -13,6 +13,7 @@ import type {
   EnrollResponse,
   FieldError,
   ForwardedCase,
+  ForwardedCaseDetail,
   ForwardedDecision,
   HomeSummary,
   IdCheck,
@@ -58,6 +59,7 @@ export const Commands = {
   supplementAndAccept: 'supplement_and_accept',
   deliverResult: 'deliver_result',
   forwardedCases: 'forwarded_cases',
+  forwardedCaseDetail: 'forwarded_case_detail',
   decideForwarded: 'decide_forwarded',
   statusChoices: 'status_choices',
   pickScanFile: 'pick_scan_file',
@@ -189,6 +191,10 @@ export class Client {
   /** The cases this window's village 代办点 forwarded, waiting for 受理 here (online only). */
   forwardedCases(): Promise<ForwardedCase[]> {
     return this.call<ForwardedCase[]>(Commands.forwardedCases)
+  }
+
+  forwardedCaseDetail(caseId: string): Promise<ForwardedCaseDetail> {
+    return this.call<ForwardedCaseDetail>(Commands.forwardedCaseDetail, { caseId })
   }
 
   decideForwarded(decision: ForwardedDecision): Promise<ForwardedCase[]> {

@@ -1,7 +1,10 @@
 //! The approvers' API: inbox, one case, and actions on it.
 
 use axum::extract::{Path, Query, State};
-use onestop_protocol::{ApiError, CaseActionRequest, CaseDetail, CaseView, Inbox, InboxEntry};
+use onestop_protocol::{
+    ApiError, CaseActionRequest, CaseDetail, CaseSnapshot, CaseView, FiledApplication, Inbox,
+    InboxEntry,
+};
 use serde::Deserialize;
 
 use super::auth::{same_county, Caller};
@@ -110,7 +113,24 @@ pub async fn get(
         case: workflow::view(&case)?,
         attachments_incomplete,
         attachments,
+        application: filed_application(&case.snapshot_json),
     }))
+}
+
+/// The form and materials out of the stored snapshot; `None` (and a warning) for a snapshot that
+/// does not parse, which the ingest would not have stored.
+fn filed_application(snapshot_json: &str) -> Option<FiledApplication> {
+    match serde_json::from_str::<CaseSnapshot>(snapshot_json) {
+        Ok(s) => Some(FiledApplication {
+            item_hash: s.item_hash,
+            form: s.form,
+            materials: s.materials,
+        }),
+        Err(e) => {
+            tracing::warn!(error = %e, "stored case snapshot does not parse");
+            None
+        }
+    }
 }
 
 /// Take an action on a case or on one part of a 一件事 case. The domain state machine decides

@@ -2,9 +2,9 @@ use axum::Json;
 use onestop_protocol::{
     ApiError, AttachmentState, CaseActionRequest, CaseDetail, CaseView, Change, ChangesPage,
     CreateUserRequest, EnrollRequest, EnrollResponse, EnrolmentCode, EnrolmentCodeRequest,
-    FlaggedCase, Health, Inbox, InboxEntry, LoginRequest, LoginResponse, Meta, Op, OpOutcome,
-    OpResult, PasswordVerifier, PushRequest, PushResponse, SupervisionCounts, SupervisionGroup,
-    SupervisionOverview, UserInfo, ViolationEntry,
+    FiledApplication, FlaggedCase, Health, Inbox, InboxEntry, LoginRequest, LoginResponse, Meta,
+    Op, OpOutcome, OpResult, PasswordVerifier, PushRequest, PushResponse, SupervisionCounts,
+    SupervisionGroup, SupervisionOverview, UserInfo, ViolationEntry,
 };
 use utoipa::OpenApi;
 
@@ -68,6 +68,7 @@ use super::openapi_fixups::Fixups;
         CaseActionRequest,
         CaseView,
         CaseDetail,
+        FiledApplication,
         AttachmentState,
         SupervisionOverview,
         SupervisionCounts,
