@@ -315,6 +315,7 @@ fn count(conn: &Connection, sql: &str, day: &str) -> Result<u32, DeskError> {
 pub fn home(db: &Db, ctx: &Ctx) -> Result<HomeSummary, DeskError> {
     let conn = db.conn();
     let day = ctx.today.to_string();
+    let (due_soon, overdue) = queries::card_counts(db, ctx)?;
     Ok(HomeSummary {
         today: day.clone(),
         received_today: count(
@@ -334,8 +335,8 @@ pub fn home(db: &Db, ctx: &Ctx) -> Result<HomeSummary, DeskError> {
                    AND substr(server_confirmed_at, 1, 10) = ?1)",
             &day,
         )?,
-        due_soon: u32::try_from(queries::due_soon(db, ctx)?.len()).unwrap_or(u32::MAX),
-        overdue: u32::try_from(queries::overdue(db, ctx)?.len()).unwrap_or(u32::MAX),
+        due_soon: u32::try_from(due_soon).unwrap_or(u32::MAX),
+        overdue: u32::try_from(overdue).unwrap_or(u32::MAX),
         ready_for_collection: count(
             conn,
             "SELECT count(*) FROM cases WHERE server_status IN ('approved', 'denied', 'concluded')

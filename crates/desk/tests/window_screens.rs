@@ -272,6 +272,9 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
     assert_eq!(home.received_today, 3);
     assert_eq!(home.accepted_today, 2);
     assert_eq!(home.overdue, 0);
+    // The counts come from one pass over the cases, the lists behind them from another.
+    let due_soon = desk.cases_due_soon().await.unwrap();
+    assert_eq!(home.due_soon as usize, due_soon.len());
 
     // The preview: PNG pages of the real voucher.
     let preview = desk

@@ -1,6 +1,9 @@
 //! The lists a clerk works from (today's cases, due soon, overdue, unsynced) and the detail view
 //! with its timeline. The yellow/red card comes from `onestop_domain::supervision`.
 
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
 use onestop_domain::catalogue::Item;
 use onestop_domain::lifecycle::CaseStatus;
 use onestop_domain::numbering::AcceptanceNumber;
@@ -20,6 +23,17 @@ const DUE_SOON_HORIZON_DAYS: i64 = 60;
 pub fn detail(conn: &Connection, ctx: &Ctx, stored: StoredCase) -> Result<CaseDetail, DeskError> {
     let s = &stored.snapshot;
     let item = catalogue_repo::item_version(conn, &s.item_impl_code, &s.item_hash)?;
+    detail_of(conn, ctx, stored, &item)
+}
+
+/// `detail` with the case's item version already read (lists read each version once).
+fn detail_of(
+    conn: &Connection,
+    ctx: &Ctx,
+    stored: StoredCase,
+    item: &Item,
+) -> Result<CaseDetail, DeskError> {
+    let s = &stored.snapshot;
     let deadline = if s.flow.status.is_in_handling() || s.flow.status.is_decided() {
         let own = case_deadline(
             &s.flow,
@@ -41,7 +55,7 @@ pub fn detail(conn: &Connection, ctx: &Ctx, stored: StoredCase) -> Result<CaseDe
             (own, _, _) => own,
         }
     } else {
-        forwarded_deadline(conn, ctx, &stored, &item)?
+        forwarded_deadline(conn, ctx, &stored, item)?
     };
     let notice_due = (s.flow.accepted_on.is_none() && !s.flow.status.is_final())
         .then_some(s.flow.supplement_notice_due);
@@ -98,17 +112,40 @@ pub fn today(db: &Db, ctx: &Ctx) -> Result<Vec<CaseSummary>, DeskError> {
     Ok(case_repo::received_on(db.conn(), ctx.today)?)
 }
 
-fn by_card(db: &Db, ctx: &Ctx, want: DeadlineState) -> Result<Vec<CaseSummary>, DeskError> {
+/// Every case in handling due within the horizon, with its card. The cases of a window share a
+/// few items, so each item version is read (and its JSON parsed) once per list, not per case.
+fn carded(db: &Db, ctx: &Ctx) -> Result<Vec<(CaseSummary, DeadlineState)>, DeskError> {
+    let conn = db.conn();
     let until = ctx.today + chrono::Duration::days(DUE_SOON_HORIZON_DAYS);
+    let mut items: HashMap<(String, String), Item> = HashMap::new();
     let mut out = Vec::new();
-    for summary in case_repo::in_handling_due_by(db.conn(), until)? {
-        let stored = case_repo::get(db.conn(), &summary.case_id)?;
-        let d = detail(db.conn(), ctx, stored)?;
-        if d.deadline.is_some_and(|c| c.state == want) {
-            out.push(summary);
+    for summary in case_repo::in_handling_due_by(conn, until)? {
+        let stored = case_repo::get(conn, &summary.case_id)?;
+        let key = (
+            stored.snapshot.item_impl_code.clone(),
+            stored.snapshot.item_hash.clone(),
+        );
+        let item = match items.entry(key) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let (code, hash) = e.key();
+                let item = catalogue_repo::item_version(conn, code, hash)?;
+                e.insert(item)
+            }
+        };
+        if let Some(card) = detail_of(conn, ctx, stored, item)?.deadline {
+            out.push((summary, card.state));
         }
     }
     Ok(out)
+}
+
+fn by_card(db: &Db, ctx: &Ctx, want: DeadlineState) -> Result<Vec<CaseSummary>, DeskError> {
+    Ok(carded(db, ctx)?
+        .into_iter()
+        .filter(|(_, state)| *state == want)
+        .map(|(summary, _)| summary)
+        .collect())
 }
 
 /// 黄牌: due soon by the item's thresholds.
@@ -119,6 +156,17 @@ pub fn due_soon(db: &Db, ctx: &Ctx) -> Result<Vec<CaseSummary>, DeskError> {
 /// 红牌: past the promised date.
 pub fn overdue(db: &Db, ctx: &Ctx) -> Result<Vec<CaseSummary>, DeskError> {
     by_card(db, ctx, DeadlineState::Red)
+}
+
+/// How many cases hold a 黄牌 and a 红牌, in one pass (the home screen shows both counts).
+pub fn card_counts(db: &Db, ctx: &Ctx) -> Result<(usize, usize), DeskError> {
+    Ok(carded(db, ctx)?
+        .iter()
+        .fold((0, 0), |(yellow, red), (_, state)| match state {
+            DeadlineState::Yellow => (yellow + 1, red),
+            DeadlineState::Red => (yellow, red + 1),
+            _ => (yellow, red),
+        }))
 }
 
 pub fn unsynced(db: &Db) -> Result<Vec<CaseSummary>, DeskError> {
