@@ -89,8 +89,13 @@ impl Desk {
                 )
             })
             .await?;
-        let (item, filed) =
-            item.map_err(|e| ApiError::new("catalogue.item_missing", e.to_string()))?;
+        let (item, filed) = item.map_err(|e| {
+            tracing::warn!(error = %e, "forwarded case's item is not in the local catalogue");
+            ApiError::new(
+                "forwarded.item_missing",
+                "本机事项目录中没有该办件的事项，请先同步事项目录再查看",
+            )
+        })?;
         Ok(ForwardedCaseDetail {
             case_id,
             fields: filed_fields(&item, &filed),
@@ -165,4 +170,75 @@ fn filed_materials(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use onestop_domain::catalogue::Catalogue;
+    use serde_json::json;
+
+    use super::*;
+
+    fn relief() -> Item {
+        let demo = include_str!("../../../assets/catalogue/demo.json");
+        let catalogue = Catalogue::from_json(demo).expect("demo catalogue");
+        catalogue
+            .items
+            .into_iter()
+            .find(|i| i.name == "临时救助申请")
+            .expect("临时救助申请")
+    }
+
+    #[test]
+    fn the_filed_form_reads_in_the_items_order_with_ids_and_phones_masked() {
+        let item = relief();
+        let filed = FiledApplication {
+            item_hash: item.content_hash(),
+            form: json!({
+                "description": "家中失火",
+                "applicant_phone": "13600136000",
+                "applicant_id_number": "110101196006060069",
+                "applicant_name": "钱村民",
+                "retired_field": 3,
+            }),
+            materials: vec![MaterialReceipt {
+                material_id: "m1".into(),
+                originals: 1,
+                copies: 0,
+                electronic: false,
+                waived_reason: None,
+            }],
+        };
+        let fields = filed_fields(&item, &filed);
+        let shown: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|f| (f.label.as_str(), f.value.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("申请人姓名", "钱村民"),
+                ("申请人公民身份号码", "110***********0069"),
+                ("联系电话", "136****6000"),
+                ("困难情况说明", "家中失火"),
+                ("retired_field", "3"),
+            ]
+        );
+
+        let materials = filed_materials(&item, &filed.materials, &["m1".to_owned()]);
+        assert_eq!(materials.len(), item.materials.len());
+        assert_eq!(
+            (materials[0].originals, materials[0].scans),
+            (1, 1),
+            "{materials:?}"
+        );
+        assert_eq!(
+            (
+                materials[1].originals,
+                materials[1].copies,
+                materials[1].scans
+            ),
+            (0, 0, 0)
+        );
+    }
 }
