@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::server::{TestServer, PASSWORD};
 use common::*;
 use onestop_desk::{Desk, DeskConfig, KeyStore, MemoryKeyStore, NewCaseInput};
-use onestop_domain::lifecycle::{ReviewStep, Role, Transition};
+use onestop_domain::lifecycle::{ReviewStep, Role, SpecialProcedure, Transition};
 use onestop_local::{Db, DB_FILE};
 use reqwest::StatusCode;
 
@@ -411,4 +411,30 @@ async fn an_extension_granted_on_the_server_moves_the_windows_deadline() {
         .find(|r| r.case_id == case_id)
         .expect("the case in today's list");
     assert_eq!(listed.due_on.map(|d| d.to_string()), Some(extended));
+
+    // An expert review stops the clock on the server. The window keeps the server's flow with
+    // its open pause, which the deadline card runs on while the case waits (tests/server_pause.rs
+    // shows the card standing still over the days).
+    let (code, body) = server
+        .act(
+            &w.approver,
+            &case_id,
+            Transition::Suspend {
+                procedure: SpecialProcedure::ExpertReview,
+                reason: "组织专家现场核查".into(),
+            },
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    w.desk.sync_now().unwrap();
+    let db = Db::open(&w.dir.path().join(DB_FILE), w.keys.as_ref()).unwrap();
+    wait_for(
+        "the window to keep the server's paused flow",
+        Duration::from_secs(10),
+        || {
+            let flow = onestop_local::sync_state::server_flow(db.conn(), &case_id).unwrap();
+            async move { flow.is_some_and(|f| f.is_suspended() && f.pauses.len() == 1) }
+        },
+    )
+    .await;
 }

@@ -4,7 +4,7 @@
 //! adapts these functions to its ports.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use onestop_domain::lifecycle::Transition;
+use onestop_domain::lifecycle::{CaseFlow, Transition};
 use onestop_protocol::{RawOp, MAX_OPS_PER_PUSH};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -199,6 +199,26 @@ pub fn server_decision(conn: &Connection, case_id: &str) -> Result<Option<Server
     let json: Option<String> = conn
         .query_row(
             "SELECT server_decision FROM cases WHERE case_id = ?1",
+            [case_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+}
+
+/// Keeps the server's flow of a case it owns (migration 0005), after `apply_server_state` took the
+/// change.
+pub fn record_server_flow(conn: &Connection, case_id: &str, flow: &CaseFlow) -> Result<()> {
+    conn.prepare_cached("UPDATE cases SET server_flow = ?2 WHERE case_id = ?1")?
+        .execute(params![case_id, serde_json::to_string(flow)?])?;
+    Ok(())
+}
+
+pub fn server_flow(conn: &Connection, case_id: &str) -> Result<Option<CaseFlow>> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT server_flow FROM cases WHERE case_id = ?1",
             [case_id],
             |r| r.get(0),
         )

@@ -128,39 +128,41 @@ fn apply_change(
     change: &onestop_protocol::Change,
     now: chrono::DateTime<Utc>,
 ) -> Result<Option<String>, DeskError> {
-    let (status, due_on, due_provisional, version, announce, decision) = match change.kind.as_str()
-    {
-        change_kind::CASE_CONFIRMED => {
-            match serde_json::from_value::<CaseConfirmed>(change.payload.clone()) {
-                Ok(c) => (
-                    c.status,
-                    c.due_on,
-                    c.due_provisional,
-                    c.version,
-                    false,
-                    None,
-                ),
-                Err(e) => return skip(change, &e.to_string()),
-            }
-        }
-        change_kind::CASE_STATUS => {
-            match serde_json::from_value::<CaseStatusChanged>(change.payload.clone()) {
-                Ok(c) => {
-                    let decision = forwarded_decision(&c);
-                    (
+    let (status, due_on, due_provisional, version, announce, decision, flow) =
+        match change.kind.as_str() {
+            change_kind::CASE_CONFIRMED => {
+                match serde_json::from_value::<CaseConfirmed>(change.payload.clone()) {
+                    Ok(c) => (
                         c.status,
                         c.due_on,
                         c.due_provisional,
                         c.version,
-                        true,
-                        decision,
-                    )
+                        false,
+                        None,
+                        None,
+                    ),
+                    Err(e) => return skip(change, &e.to_string()),
                 }
-                Err(e) => return skip(change, &e.to_string()),
             }
-        }
-        _ => return skip(change, "unknown kind"),
-    };
+            change_kind::CASE_STATUS => {
+                match serde_json::from_value::<CaseStatusChanged>(change.payload.clone()) {
+                    Ok(c) => {
+                        let decision = forwarded_decision(&c);
+                        (
+                            c.status,
+                            c.due_on,
+                            c.due_provisional,
+                            c.version,
+                            true,
+                            decision,
+                            Some(c.flow),
+                        )
+                    }
+                    Err(e) => return skip(change, &e.to_string()),
+                }
+            }
+            _ => return skip(change, "unknown kind"),
+        };
     let state = ServerCaseState {
         status: status.name(),
         due_on,
@@ -169,6 +171,9 @@ fn apply_change(
     };
     if !sync_state::apply_server_state(tx, &change.case_id, &state, now)? {
         return Ok(None);
+    }
+    if let Some(flow) = &flow {
+        sync_state::record_server_flow(tx, &change.case_id, flow)?;
     }
     if let Some(d) = &decision {
         sync_state::record_server_decision(tx, &change.case_id, d)?;

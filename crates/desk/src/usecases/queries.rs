@@ -10,6 +10,7 @@ use onestop_domain::numbering::AcceptanceNumber;
 use onestop_domain::supervision::{case_deadline, deadline_state, DeadlineState, DeadlineStatus};
 use onestop_local::case_repo::{self, CaseSummary, StoredCase};
 use onestop_local::rusqlite::Connection;
+use onestop_local::sync_state;
 use onestop_local::timeline::{self, ChainBreak};
 use onestop_local::{catalogue_repo, Db};
 use onestop_receipt::VoucherKind;
@@ -35,8 +36,12 @@ fn detail_of(
 ) -> Result<CaseDetail, DeskError> {
     let s = &stored.snapshot;
     let deadline = if s.flow.status.is_in_handling() || s.flow.status.is_decided() {
+        // While the server holds the case in a special procedure (特别程序) its clock is stopped:
+        // the card runs on the server's flow, whose open pause moves the date on each day, as the
+        // server will when the case resumes. The date the server sent is as of the suspension.
+        let paused = sync_state::server_flow(conn, &s.case_id)?.filter(|f| f.is_suspended());
         let own = case_deadline(
-            &s.flow,
+            paused.as_ref().unwrap_or(&s.flow),
             item.promised_limit_working_days,
             &ctx.calendar,
             ctx.today,
@@ -44,8 +49,10 @@ fn detail_of(
         );
         match (own, server_due(conn, &s.case_id)?, s.flow.accepted_on) {
             // The server moved the date after it took the case over (an extension, a special
-            // procedure): its date is the case's, the card runs against it.
-            (Some(own), Some((due, provisional)), Some(accepted_on)) if due != own.due => {
+            // procedure that ended): its date is the case's, the card runs against it.
+            (Some(own), Some((due, provisional)), Some(accepted_on))
+                if paused.is_none() && due != own.due =>
+            {
                 let seen_on = s.flow.decided_on.unwrap_or(ctx.today);
                 let mut d =
                     deadline_state(&ctx.calendar, accepted_on, due, seen_on, 0, item.warning);

@@ -21,6 +21,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "server_decision",
         include_str!("../../migrations/0004_server_decision.sql"),
     ),
+    (
+        5,
+        "server_flow",
+        include_str!("../../migrations/0005_server_flow.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded. Returns the versions applied now.
