@@ -152,12 +152,30 @@ pub struct StoredServerState {
     pub due_on: Option<String>,
     pub due_provisional: bool,
     pub version: u64,
+    /// The server's flow as JSON (migration 0005), kept from its last `case.status` change.
+    pub flow_json: Option<String>,
+}
+
+impl StoredServerState {
+    /// The server's flow while it holds the case in a special procedure, its clock stopped.
+    pub fn paused_flow(&self) -> Result<Option<CaseFlow>> {
+        let Some(json) = self
+            .flow_json
+            .as_deref()
+            .filter(|_| self.status == "suspended")
+        else {
+            return Ok(None);
+        };
+        let flow: CaseFlow = serde_json::from_str(json)?;
+        Ok(flow.is_suspended().then_some(flow))
+    }
 }
 
 pub fn server_state(conn: &Connection, case_id: &str) -> Result<Option<StoredServerState>> {
     Ok(conn
         .query_row(
-            "SELECT server_status, server_due_on, server_due_provisional, server_version
+            "SELECT server_status, server_due_on, server_due_provisional, server_version,
+                    server_flow
              FROM cases WHERE case_id = ?1 AND server_status IS NOT NULL",
             [case_id],
             |r| {
@@ -166,6 +184,7 @@ pub fn server_state(conn: &Connection, case_id: &str) -> Result<Option<StoredSer
                     due_on: r.get(1)?,
                     due_provisional: r.get::<_, Option<bool>>(2)?.unwrap_or(true),
                     version: r.get::<_, Option<u64>>(3)?.unwrap_or(0),
+                    flow_json: r.get(4)?,
                 })
             },
         )

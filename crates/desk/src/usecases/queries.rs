@@ -15,7 +15,7 @@ use onestop_local::timeline::{self, ChainBreak};
 use onestop_local::{catalogue_repo, Db};
 use onestop_receipt::VoucherKind;
 
-use super::voucher_data::{server_due, ForwardedNotice};
+use super::voucher_data::{due_of, ForwardedNotice};
 use super::{CaseDetail, Ctx, DeskError};
 
 /// How far ahead the "due soon" list looks for candidates; the card itself decides.
@@ -39,7 +39,11 @@ fn detail_of(
         // While the server holds the case in a special procedure (特别程序) its clock is stopped:
         // the card runs on the server's flow, whose open pause moves the date on each day, as the
         // server will when the case resumes. The date the server sent is as of the suspension.
-        let paused = sync_state::server_flow(conn, &s.case_id)?.filter(|f| f.is_suspended());
+        let server = sync_state::server_state(conn, &s.case_id)?;
+        let paused = match &server {
+            Some(st) => st.paused_flow()?,
+            None => None,
+        };
         let own = case_deadline(
             paused.as_ref().unwrap_or(&s.flow),
             item.promised_limit_working_days,
@@ -47,7 +51,7 @@ fn detail_of(
             ctx.today,
             item.warning,
         );
-        match (own, server_due(conn, &s.case_id)?, s.flow.accepted_on) {
+        match (own, server.as_ref().and_then(due_of), s.flow.accepted_on) {
             // The server moved the date after it took the case over (an extension, a special
             // procedure that ended): its date is the case's, the card runs against it.
             (Some(own), Some((due, provisional)), Some(accepted_on))

@@ -110,8 +110,14 @@ pub fn server_due(
     case_id: &str,
 ) -> Result<Option<(NaiveDate, bool)>, DeskError> {
     Ok(sync_state::server_state(conn, case_id)?
-        .filter(|st| st.version > 0)
-        .and_then(|st| Some((st.due_on?.parse().ok()?, st.due_provisional))))
+        .as_ref()
+        .and_then(due_of))
+}
+
+/// The date the server set, once it has reported on the case.
+pub fn due_of(st: &sync_state::StoredServerState) -> Option<(NaiveDate, bool)> {
+    (st.version > 0).then_some(())?;
+    Some((st.due_on.as_deref()?.parse().ok()?, st.due_provisional))
 }
 
 pub fn build(src: &VoucherSource<'_>, kind: VoucherKind) -> Result<Voucher, DeskError> {
