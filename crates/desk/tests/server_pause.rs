@@ -13,35 +13,12 @@ use onestop_domain::supervision::DeadlineState;
 use onestop_local::sync_state::{self, ServerCaseState};
 use onestop_local::{Db, DB_FILE};
 
-const FOOD: &str = "019900040000"; // 食品经营许可证核发, 承诺件 5 working days
-
 #[tokio::test]
 async fn a_case_paused_on_the_server_keeps_its_working_days_until_it_resumes() {
     let dir = tempfile::tempdir().unwrap();
     let t = desk_at(dir.path(), day(2026, 3, 2), WindowLevel::County).await;
     let d = &t.desk;
-    let wang = d
-        .register_applicant(person(
-            "110101199003071233",
-            "王芳",
-            "13800138000",
-            "城关镇人民路 8 号",
-        ))
-        .await
-        .unwrap();
-    let food = item(FOOD);
-    let form = d
-        .prefill_form(wang.applicant_id.clone(), food.impl_code.clone())
-        .await
-        .unwrap();
-    let mut input = new_case(
-        clerk(),
-        &food.impl_code,
-        &wang.applicant_id,
-        complete_form(&food, form),
-    );
-    input.materials = all_materials(&food);
-    let case = d.accept(input).await.unwrap();
+    let case = accept_food(d, "110101199003071233", "王芳").await;
     let case_id = case.snapshot.case_id.clone();
     // 5 working days from Monday 2 March: Monday 9 March.
     assert_eq!(case.snapshot.due_on, Some(day(2026, 3, 9)));

@@ -9,12 +9,10 @@ use std::time::{Duration, Instant};
 
 use common::server::{TestServer, PASSWORD};
 use common::*;
-use onestop_desk::{Desk, DeskConfig, KeyStore, MemoryKeyStore, NewCaseInput};
+use onestop_desk::{Desk, DeskConfig, KeyStore, MemoryKeyStore};
 use onestop_domain::lifecycle::{ReviewStep, Role, SpecialProcedure, Transition};
 use onestop_local::{Db, DB_FILE};
 use reqwest::StatusCode;
-
-const FOOD: &str = "019900040000";
 
 async fn wait_for<F, Fut>(what: &str, limit: Duration, mut check: F)
 where
@@ -26,31 +24,6 @@ where
         assert!(started.elapsed() < limit, "timed out waiting for: {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-async fn accept_food(desk: &Desk, id_number: &str, name: &str) -> String {
-    let applicant = desk
-        .register_applicant(person(id_number, name, "13800138000", "城关镇人民路 8 号"))
-        .await
-        .unwrap();
-    let food = item(FOOD);
-    let form = desk
-        .prefill_form(applicant.applicant_id.clone(), food.impl_code.clone())
-        .await
-        .unwrap();
-    let case = desk
-        .accept(NewCaseInput {
-            actor: clerk(),
-            impl_code: food.impl_code.clone(),
-            applicant_id: applicant.applicant_id,
-            form: complete_form(&food, form),
-            materials: all_materials(&food),
-            attachments: Vec::new(),
-            proxy: None,
-        })
-        .await
-        .unwrap();
-    case.snapshot.case_id
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -126,7 +99,7 @@ async fn offline_cases_drain_approval_returns_and_a_poisoned_op_waits_for_the_cl
         ("110101196006060069", "李强"),
         ("110101199003071030", "赵敏"),
     ] {
-        cases.push(accept_food(&desk, id, name).await);
+        cases.push(accept_food(&desk, id, name).await.snapshot.case_id);
     }
     let status = desk.subscribe_sync();
     wait_for(
@@ -243,8 +216,14 @@ async fn offline_cases_drain_approval_returns_and_a_poisoned_op_waits_for_the_cl
     server.stop().await;
     let e = desk.deliver_result(cases[1].clone()).await.unwrap_err();
     assert_eq!(e.code, "delivery.offline", "{}", e.message);
-    let bad = accept_food(&desk, "11010119900307125X", "钱多").await;
-    let good = accept_food(&desk, "110101199003071268", "孙丽").await;
+    let bad = accept_food(&desk, "11010119900307125X", "钱多")
+        .await
+        .snapshot
+        .case_id;
+    let good = accept_food(&desk, "110101199003071268", "孙丽")
+        .await
+        .snapshot
+        .case_id;
     {
         let db = Db::open(&dir.path().join(DB_FILE), keys.as_ref()).unwrap();
         let n = db
@@ -322,7 +301,10 @@ async fn an_extension_granted_on_the_server_moves_the_windows_deadline() {
     let server = TestServer::start().await;
     let url = server.url.clone();
     let w = common::window::window(&server, &url).await;
-    let case_id = accept_food(&w.desk, "110101199003071233", "王芳").await;
+    let case_id = accept_food(&w.desk, "110101199003071233", "王芳")
+        .await
+        .snapshot
+        .case_id;
     w.desk.sync_now().unwrap();
     wait_for(
         "the server to confirm the case",
@@ -432,7 +414,9 @@ async fn an_extension_granted_on_the_server_moves_the_windows_deadline() {
         "the window to keep the server's paused flow",
         Duration::from_secs(10),
         || {
-            let flow = onestop_local::sync_state::server_flow(db.conn(), &case_id).unwrap();
+            let flow = onestop_local::sync_state::server_state(db.conn(), &case_id)
+                .unwrap()
+                .and_then(|st| st.paused_flow().unwrap());
             async move { flow.is_some_and(|f| f.is_suspended() && f.pauses.len() == 1) }
         },
     )

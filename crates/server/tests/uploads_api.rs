@@ -26,6 +26,30 @@ async fn code_of(r: reqwest::Response) -> (StatusCode, String) {
     (st, r.json::<ApiError>().await.unwrap().code)
 }
 
+/// Pushes the applicant and `case`, and checks that both were applied.
+async fn push_accepted(s: &Running, w: &World, case: &CaseSnapshot) {
+    let r = push(
+        s,
+        w,
+        vec![
+            op(
+                &w.device,
+                1,
+                op_kind::APPLICANT_UPSERT,
+                &applicant(&case.applicant_id),
+            ),
+            op(&w.device, 2, op_kind::CASE_SNAPSHOT, case),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let resp: PushResponse = r.json().await.unwrap();
+    assert!(
+        resp.results.iter().all(|r| r.outcome == OpOutcome::Applied),
+        "{resp:?}"
+    );
+}
+
 /// Pushes an accepted case naming one attachment in slot `m1`; returns the case id.
 async fn case_with_attachment(s: &Running, w: &World, content: &[u8]) -> String {
     let applicant_id = uuid::Uuid::now_v7().to_string();
@@ -37,26 +61,7 @@ async fn case_with_attachment(s: &Running, w: &World, content: &[u8]) -> String 
         file_name: "身份证.jpg".into(),
         media_type: "image/jpeg".into(),
     }];
-    let r = push(
-        s,
-        w,
-        vec![
-            op(
-                &w.device,
-                1,
-                op_kind::APPLICANT_UPSERT,
-                &applicant(&applicant_id),
-            ),
-            op(&w.device, 2, op_kind::CASE_SNAPSHOT, &case),
-        ],
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let resp: PushResponse = r.json().await.unwrap();
-    assert!(
-        resp.results.iter().all(|r| r.outcome == OpOutcome::Applied),
-        "{resp:?}"
-    );
+    push_accepted(s, w, &case).await;
     case.case_id
 }
 
@@ -364,21 +369,7 @@ async fn the_case_detail_carries_the_form_and_materials_the_window_filed() {
             electronic: false,
             waived_reason: None,
         }];
-        let r = push(
-            &s,
-            &w,
-            vec![
-                op(
-                    &w.device,
-                    1,
-                    op_kind::APPLICANT_UPSERT,
-                    &applicant(&applicant_id),
-                ),
-                op(&w.device, 2, op_kind::CASE_SNAPSHOT, &case),
-            ],
-        )
-        .await;
-        assert_eq!(r.status(), StatusCode::OK);
+        push_accepted(&s, &w, &case).await;
         let filed = case_detail(&s, &w, &case.case_id)
             .await
             .application

@@ -251,13 +251,22 @@ fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
 
+/// PSS of the processes named `name` in one reading, MiB.
+fn pss_of(rows: &[(String, u32, u64)], name: &str) -> f64 {
+    mib(rows.iter().filter(|r| r.0 == name).map(|r| r.2).sum())
+}
+
+/// PSS of every process in one reading, MiB.
+fn pss_total(rows: &[(String, u32, u64)]) -> f64 {
+    mib(rows.iter().map(|r| r.2).sum())
+}
+
 fn memory_line(rows: &[(String, u32, u64)]) -> String {
-    let total: u64 = rows.iter().map(|r| r.2).sum();
     let parts: Vec<String> = rows
         .iter()
         .map(|(n, _, k)| format!("{n} {:.1}", mib(*k)))
         .collect();
-    format!("total {:.1} MiB ({})", mib(total), parts.join(", "))
+    format!("total {:.1} MiB ({})", pss_total(rows), parts.join(", "))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -920,25 +929,21 @@ async fn run() {
         .chain(&mem_idle)
         .map(|r| r.0.clone())
         .collect();
-    let of = |rows: &[(String, u32, u64)], n: &str| -> f64 {
-        mib(rows.iter().filter(|r| r.0 == n).map(|r| r.2).sum())
-    };
     for n in &names {
         println!(
             "| {n} | {:.1} | {:.1} | {:.1} | {:.1} |",
-            of(&mem_login, n),
-            of(&mem_home, n),
-            of(&mem_after, n),
-            of(&mem_idle, n)
+            pss_of(&mem_login, n),
+            pss_of(&mem_home, n),
+            pss_of(&mem_after, n),
+            pss_of(&mem_idle, n)
         );
     }
-    let total = |rows: &[(String, u32, u64)]| mib(rows.iter().map(|r| r.2).sum());
     println!(
         "| **total** | {:.1} | {:.1} | {:.1} | {:.1} |",
-        total(&mem_login),
-        total(&mem_home),
-        total(&mem_after),
-        total(&mem_idle)
+        pss_total(&mem_login),
+        pss_total(&mem_home),
+        pss_total(&mem_after),
+        pss_total(&mem_idle)
     );
     print_between_medians(&between, &names);
 }
@@ -950,20 +955,14 @@ fn print_between_medians(between: &[Vec<(String, u32, u64)>], names: &BTreeSet<S
     if last.is_empty() {
         return;
     }
-    let of = |rows: &[(String, u32, u64)], n: &str| -> f64 {
-        mib(rows.iter().filter(|r| r.0 == n).map(|r| r.2).sum())
-    };
     let parts: Vec<String> = names
         .iter()
         .map(|n| {
-            let v: Vec<f64> = last.iter().map(|rows| of(rows, n)).collect();
+            let v: Vec<f64> = last.iter().map(|rows| pss_of(rows, n)).collect();
             format!("{n} {:.1}", median(&v))
         })
         .collect();
-    let totals: Vec<f64> = last
-        .iter()
-        .map(|rows| mib(rows.iter().map(|r| r.2).sum()))
-        .collect();
+    let totals: Vec<f64> = last.iter().map(|rows| pss_total(rows)).collect();
     let (lo, hi) = totals
         .iter()
         .fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));

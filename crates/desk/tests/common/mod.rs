@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use onestop_desk::{
-    Actor, Desk, DeskConfig, FixedClock, KeyStore, MemoryKeyStore, NewCaseInput, ProxyInput,
-    RegisterApplicantInput, WindowIdentity,
+    Actor, CaseDetail, Desk, DeskConfig, FixedClock, KeyStore, MemoryKeyStore, NewCaseInput,
+    ProxyInput, RegisterApplicantInput, WindowIdentity,
 };
 use onestop_domain::catalogue::{Catalogue, FieldType, Item, WindowLevel};
 use onestop_protocol::{ApplicantKind, MaterialReceipt};
@@ -164,6 +164,31 @@ pub fn new_case(actor: Actor, impl_code: &str, applicant_id: &str, form: Value) 
         attachments: Vec::new(),
         proxy: None,
     }
+}
+
+/// 食品经营许可证核发, a 承诺件 of 5 working days.
+pub const FOOD: &str = "019900040000";
+
+/// 食品经营许可证核发 for a new citizen with every material, accepted
+/// by the clerk.
+pub async fn accept_food(desk: &Desk, id_number: &str, name: &str) -> CaseDetail {
+    let applicant = desk
+        .register_applicant(person(id_number, name, "13800138000", "城关镇人民路 8 号"))
+        .await
+        .unwrap();
+    let food = item(FOOD);
+    let form = desk
+        .prefill_form(applicant.applicant_id.clone(), food.impl_code.clone())
+        .await
+        .unwrap();
+    let mut input = new_case(
+        clerk(),
+        &food.impl_code,
+        &applicant.applicant_id,
+        complete_form(&food, form),
+    );
+    input.materials = all_materials(&food);
+    desk.accept(input).await.unwrap()
 }
 
 /// The village agent 刘德明's authorisation (委托书) to file and sign for the villager, valid
