@@ -3,6 +3,7 @@
 //! server"). The case stays the village window's, so nothing is written to this window's
 //! database: the list is read from the server each time, and the decision is an online action.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use onestop_domain::lifecycle::{role_permits, ActionKind, CaseStatus, Transition};
@@ -13,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::desk::Desk;
+use crate::sync::signer::DeskSigner;
 
-pub(crate) const FORWARDED_TIMEOUT: Duration = Duration::from_secs(15);
+const FORWARDED_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// One forwarded case waiting for this window's decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -85,6 +87,17 @@ pub(crate) fn online_error(e: SyncError) -> ApiError {
 }
 
 impl Desk {
+    /// The server client and the device's signer for the online reads and actions on forwarded
+    /// cases.
+    pub(crate) async fn forwarded_client(
+        &self,
+    ) -> Result<(ServerClient, Arc<DeskSigner>), ApiError> {
+        let signer = self.signer().await?;
+        let client = ServerClient::new(&self.sync_server_url(), FORWARDED_TIMEOUT)
+            .map_err(|e| e.to_api_error())?;
+        Ok((client, signer))
+    }
+
     /// The forwarded cases waiting for this window, oldest deadline first as the server lists
     /// them. A window no village reports to gets an empty list.
     pub async fn forwarded_cases(&self) -> Result<Vec<ForwardedCase>, ApiError> {
@@ -92,9 +105,7 @@ impl Desk {
         if !role_permits(&actor.role, ActionKind::Accept) {
             return Ok(Vec::new());
         }
-        let signer = self.signer().await?;
-        let client = ServerClient::new(&self.sync_server_url(), FORWARDED_TIMEOUT)
-            .map_err(|e| e.to_api_error())?;
+        let (client, signer) = self.forwarded_client().await?;
         let inbox = client
             .inbox(signer.as_ref())
             .await
@@ -153,9 +164,7 @@ impl Desk {
                 competent_agency: None,
             }
         };
-        let signer = self.signer().await?;
-        let client = ServerClient::new(&self.sync_server_url(), FORWARDED_TIMEOUT)
-            .map_err(|e| e.to_api_error())?;
+        let (client, signer) = self.forwarded_client().await?;
         let request = CaseActionRequest {
             transition,
             part: None,

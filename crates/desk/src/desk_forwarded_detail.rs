@@ -7,12 +7,11 @@ use onestop_domain::ids::{mask_phone, mask_resident_id};
 use onestop_domain::lifecycle::{role_permits, ActionKind};
 use onestop_local::catalogue_repo;
 use onestop_protocol::{ApiError, FiledApplication, MaterialReceipt};
-use onestop_sync::ServerClient;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::desk::Desk;
-use crate::desk_forwarded::{online_error, ForwardedError, FORWARDED_TIMEOUT};
+use crate::desk_forwarded::{online_error, ForwardedError};
 
 /// One field of the filed form, in the item's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -55,9 +54,7 @@ impl Desk {
         if !role_permits(&actor.role, ActionKind::Accept) {
             return Err(ForwardedError::NotPermitted.into());
         }
-        let signer = self.signer().await?;
-        let client = ServerClient::new(&self.sync_server_url(), FORWARDED_TIMEOUT)
-            .map_err(|e| e.to_api_error())?;
+        let (client, signer) = self.forwarded_client().await?;
         let detail = client
             .case_detail(&case_id, signer.as_ref())
             .await

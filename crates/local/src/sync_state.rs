@@ -234,18 +234,6 @@ pub fn record_server_flow(conn: &Connection, case_id: &str, flow: &CaseFlow) -> 
     Ok(())
 }
 
-pub fn server_flow(conn: &Connection, case_id: &str) -> Result<Option<CaseFlow>> {
-    let json: Option<String> = conn
-        .query_row(
-            "SELECT server_flow FROM cases WHERE case_id = ?1",
-            [case_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten();
-    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
-}
-
 /// Remembers a notice for the clerk; a change applied twice (resync) notifies once.
 pub fn add_notice(
     conn: &Connection,
