@@ -91,8 +91,8 @@ describe('forwarded cases', () => {
           case_id: 'c-1',
           fields: [{ label: '困难情况说明', value: '家中失火，房屋受损' }],
           materials: [
-            { name: '临时救助申请书', required: true, originals: 1, copies: 0, electronic: false, waived_reason: null, scans: 1 },
-            { name: '困难证明材料', required: true, originals: 0, copies: 0, electronic: false, waived_reason: null, scans: 0 },
+            { name: '临时救助申请书', required: true, originals: 1, copies: 0, electronic: false, waived_reason: null, received: true, scans: 1 },
+            { name: '困难证明材料', required: true, originals: 0, copies: 0, electronic: false, waived_reason: null, received: false, scans: 0 },
           ],
           scans_incomplete: false,
         }

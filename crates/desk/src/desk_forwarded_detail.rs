@@ -30,6 +30,8 @@ pub struct FiledMaterial {
     pub copies: u32,
     pub electronic: bool,
     pub waived_reason: Option<String>,
+    /// Something of it arrived: an original, a copy or the electronic document.
+    pub received: bool,
     /// Scans of it that have fully reached the server.
     pub scans: u32,
 }
@@ -157,6 +159,7 @@ fn filed_materials(
         .map(|m| {
             let r = received.iter().find(|r| r.material_id == m.id);
             FiledMaterial {
+                received: r.is_some_and(|r| r.originals + r.copies > 0 || r.electronic),
                 name: m.name.clone(),
                 required: m.required,
                 originals: r.map_or(0, |r| r.originals),
@@ -229,6 +232,7 @@ mod tests {
             (1, 1),
             "{materials:?}"
         );
+        assert!(materials[0].received && !materials[1].received);
         assert_eq!(
             (
                 materials[1].originals,

@@ -126,6 +126,10 @@ value: string, };
 
 export type FiledMaterial = { name: string, required: boolean, originals: number, copies: number, electronic: boolean, waived_reason: string | null, 
 /**
+ * Something of it arrived: an original, a copy or the electronic document.
+ */
+received: boolean, 
+/**
  * Scans of it that have fully reached the server.
  */
 scans: number, };
