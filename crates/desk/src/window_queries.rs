@@ -267,18 +267,20 @@ fn row(conn: &Connection, ctx: &Ctx, db: &Db, s: CaseSummary) -> Result<CaseRow,
         .map(|iv| iv.item.name)
         .unwrap_or_else(|_| s.item_impl_code.clone());
     let in_clock = CaseStatus::from_name(&s.status).is_some_and(|st| st.is_in_handling());
-    let due_state = if in_clock {
-        queries::case_detail(db, ctx, &s.case_id)?
-            .deadline
-            .map(|d| crate::views::case_view_state(d.state).to_owned())
+    // The date column comes from the same card as the colour: while the server holds the case in
+    // a special procedure the stored date is the one as of the suspension, and the card moves it.
+    let card = if in_clock {
+        queries::case_detail(db, ctx, &s.case_id)?.deadline
     } else {
         None
     };
+    let due_on = card.as_ref().map(|d| d.due).or(s.due_on);
+    let due_state = card.map(|d| crate::views::case_view_state(d.state).to_owned());
     Ok(CaseRow {
         acceptance_number_grouped: grouped(&s.acceptance_number),
         status_label: status_label(&s.status),
         received_on: s.received_on.to_string(),
-        due_on: s.due_on.map(|d| d.to_string()),
+        due_on: due_on.map(|d| d.to_string()),
         due_state,
         item_name,
         case_id: s.case_id,

@@ -392,7 +392,7 @@ async fn an_extension_granted_on_the_server_moves_the_windows_deadline() {
         .into_iter()
         .find(|r| r.case_id == case_id)
         .expect("the case in today's list");
-    assert_eq!(listed.due_on.map(|d| d.to_string()), Some(extended));
+    assert_eq!(listed.due_on.map(|d| d.to_string()), Some(extended.clone()));
 
     // An expert review stops the clock on the server. The window keeps the server's flow with
     // its open pause, which the deadline card runs on while the case waits (tests/server_pause.rs
@@ -421,4 +421,39 @@ async fn an_extension_granted_on_the_server_moves_the_windows_deadline() {
         },
     )
     .await;
+
+    // The review has gone on for two weeks (the stored pause is moved back, as if the server had
+    // suspended the case then): the card moves the date by the days paused, and the 办件 list shows
+    // the card's date, not the server's as of the suspension.
+    let mut flow = onestop_local::sync_state::server_state(db.conn(), &case_id)
+        .unwrap()
+        .and_then(|st| st.paused_flow().unwrap())
+        .unwrap();
+    flow.pauses[0].from -= chrono::Duration::days(14);
+    onestop_local::sync_state::record_server_flow(db.conn(), &case_id, &flow).unwrap();
+    let card = w
+        .desk
+        .case_view(case_id.clone())
+        .await
+        .unwrap()
+        .deadline
+        .expect("a deadline");
+    assert_ne!(card.due, extended, "the pause moves the date: {card:?}");
+    let row = w
+        .desk
+        .list_cases(onestop_desk::CaseFilter {
+            text: Some("王芳".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.case_id == case_id)
+        .expect("the case in the 办件 list");
+    assert_eq!(row.due_on, Some(card.due), "{row:?}");
+    assert_eq!(
+        row.due_state.as_deref(),
+        Some(card.state.as_str()),
+        "{row:?}"
+    );
 }

@@ -145,6 +145,9 @@ fn carded(db: &Db, ctx: &Ctx) -> Result<Vec<(CaseSummary, DeadlineState)>, DeskE
             }
         };
         if let Some(card) = detail_of(conn, ctx, stored, item)?.deadline {
+            // The card's date: a paused case's stored one is as of the suspension.
+            let mut summary = summary;
+            summary.due_on = Some(card.due);
             out.push((summary, card.state));
         }
     }
