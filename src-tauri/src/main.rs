@@ -76,6 +76,7 @@ fn main() {
             window_commands::supplement_and_accept,
             window_commands::case_view,
             window_commands::deliver_result,
+            window_commands::withdraw_case,
             window_commands::forwarded_cases,
             window_commands::forwarded_case_detail,
             window_commands::decide_forwarded,

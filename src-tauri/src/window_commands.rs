@@ -115,6 +115,15 @@ pub async fn deliver_result(desk: D<'_>, case_id: String) -> Result<CaseView, Ap
 }
 
 #[tauri::command]
+pub async fn withdraw_case(
+    desk: D<'_>,
+    case_id: String,
+    reason: String,
+) -> Result<CaseView, ApiError> {
+    desk.withdraw_case(case_id, reason).await
+}
+
+#[tauri::command]
 pub async fn forwarded_cases(desk: D<'_>) -> Result<Vec<ForwardedCase>, ApiError> {
     desk.forwarded_cases().await
 }

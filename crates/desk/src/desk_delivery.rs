@@ -1,19 +1,14 @@
 //! 送达: the citizen collects the result at the window that filed the case, and the clerk (or
 //! the village agent) records it. After acceptance the status is the server's (ARCHITECTURE.md
-//! §5, ownership), so the hand-over is an online action on the server, not an outbox op; the
-//! window then holds the server's answer at once, and the change log brings the timeline line.
-
-use std::time::Duration;
+//! §5, ownership), so the hand-over is an online step on the server (`desk_server_action`).
 
 use onestop_domain::lifecycle::{can_take, role_permits, ActionKind, CaseStatus, Transition};
-use onestop_local::sync_state::{self, ServerCaseState};
-use onestop_protocol::{ApiError, CaseActionRequest};
-use onestop_sync::{ServerClient, SyncError};
+use onestop_local::sync_state;
+use onestop_protocol::ApiError;
 
 use crate::desk::Desk;
+use crate::desk_server_action::ServerActionFailure;
 use crate::views::CaseView;
-
-const DELIVERY_TIMEOUT: Duration = Duration::from_secs(15);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeliveryError {
@@ -66,47 +61,18 @@ impl Desk {
             let status = server.map_or_else(|| known.status.clone(), |s| s.label().to_owned());
             return Err(DeliveryError::NotDecided { status }.into());
         }
-        let signer = self.signer().await?;
-        let client = ServerClient::new(&self.sync_server_url(), DELIVERY_TIMEOUT)
-            .map_err(|e| e.to_api_error())?;
-        let request = CaseActionRequest {
-            transition: Transition::Deliver,
-            part: None,
-            expected_version: Some(known.version),
-        };
-        let answer = match client
-            .case_action(&case_id, &request, signer.as_ref())
+        match self
+            .act_on_server(&case_id, Transition::Deliver, known.version)
             .await
         {
-            Ok(a) => a.value,
-            Err(SyncError::Unreachable(_) | SyncError::BadResponse { .. }) => {
-                return Err(DeliveryError::Offline.into())
-            }
-            Err(SyncError::Server(e)) if e.code.starts_with("auth.") => {
+            Ok(()) => {}
+            Err(ServerActionFailure::Offline) => return Err(DeliveryError::Offline.into()),
+            Err(ServerActionFailure::NeedsOnlineSignIn) => {
                 return Err(DeliveryError::NeedsOnlineSignIn.into())
             }
-            Err(e) => return Err(e.to_api_error()),
-        };
-        tracing::info!(case = %case_id, version = answer.version, "result delivered");
-        let status = answer.status.name();
-        let id = case_id.clone();
-        let now = chrono::Utc::now();
-        self.store()
-            .await?
-            .run(move |db, _| {
-                let state = ServerCaseState {
-                    status,
-                    due_on: answer.due_on,
-                    due_provisional: answer.due_provisional,
-                    version: answer.version,
-                };
-                Ok(sync_state::apply_server_state(db.conn(), &id, &state, now)?)
-            })
-            .await?;
-        // The change log carries the same step with its timeline line; fetch it now.
-        if let Err(e) = self.sync_now() {
-            tracing::debug!(code = %e.code, "no sync round after delivery");
+            Err(ServerActionFailure::Refused(e)) => return Err(e),
         }
+        tracing::info!(case = %case_id, "result delivered");
         self.case_view(case_id).await
     }
 }

@@ -40,10 +40,19 @@ fn actions(status: CaseStatus, server: Option<CaseStatus>, role: Option<&Role>) 
     };
     let deliver = server.is_some_and(|s| can_take(s, ActionKind::Deliver))
         && role_permits(role, ActionKind::Deliver);
-    if CaseStatus::shown(status, server) != status {
+    let shown = CaseStatus::shown(status, server);
+    if shown != status {
         // The server moved the case on (its approval work, or the parent window's decision on
-        // a forwarded case) and owns it now: a local step would not reach it. Only 送达 is left.
-        return deliver.then(|| "deliver".to_owned()).into_iter().collect();
+        // a forwarded case) and owns it now: a local step would not reach it. 撤回 while it is
+        // in approval and 送达 once decided are taken on the server (`desk_withdraw`,
+        // `desk_delivery`).
+        let withdraw =
+            can_take(shown, ActionKind::Withdraw) && role_permits(role, ActionKind::Withdraw);
+        return withdraw
+            .then(|| "withdraw".to_owned())
+            .into_iter()
+            .chain(deliver.then(|| "deliver".to_owned()))
+            .collect();
     }
     [
         (ActionKind::Accept, "accept"),
@@ -191,9 +200,11 @@ pub fn case_view(
         },
         received_on: s.flow.received_on.to_string(),
         accepted_on: s.flow.accepted_on.map(|d| d.to_string()),
+        // A withdrawn case has no clock left, whatever the window's own copy still says.
         deadline: detail
             .deadline
             .as_ref()
+            .filter(|_| shown != CaseStatus::Withdrawn)
             .map(|d| DeadlineView::new(d, confirmed)),
         supplement_notice_due: detail.supplement_notice_due.map(|d| d.to_string()),
         materials,
@@ -360,7 +371,7 @@ mod tests {
     #[test]
     fn a_case_the_server_moved_on_offers_only_delivery_once_decided() {
         let clerk = Role::WindowClerk;
-        // In approval on the server: nothing, not even 撤回, which the server would not apply.
+        // In approval on the server: only 撤回, which the window takes on the server.
         for server in [
             CaseStatus::Handled,
             CaseStatus::Reviewed,
@@ -368,7 +379,7 @@ mod tests {
         ] {
             assert_eq!(
                 actions(CaseStatus::Accepted, Some(server), Some(&clerk)),
-                Vec::<String>::new(),
+                names(&["withdraw"]),
                 "server at {server:?}"
             );
         }
@@ -380,16 +391,26 @@ mod tests {
                 "server at {server:?}"
             );
         }
-        // A village agent's forwarded case that the township accepted: the agent has nothing to
-        // do until the decision; the township refused it: nothing either (not 受理 again).
+        // A village agent's forwarded case that the township accepted: the applicant may still
+        // withdraw it (on the server), nothing else; the township refused it: nothing at all
+        // (not 受理 again).
         let agent = Role::ProxyAgent;
-        for server in [CaseStatus::Accepted, CaseStatus::Rejected] {
-            let left = actions(CaseStatus::Received, Some(server), Some(&agent));
-            assert!(
-                !left.iter().any(|a| a == "accept" || a == "withdraw"),
-                "forwarded case decided as {server:?} still offers {left:?}"
-            );
-        }
+        assert_eq!(
+            actions(
+                CaseStatus::Received,
+                Some(CaseStatus::Accepted),
+                Some(&agent)
+            ),
+            names(&["withdraw"])
+        );
+        assert_eq!(
+            actions(
+                CaseStatus::Received,
+                Some(CaseStatus::Rejected),
+                Some(&agent)
+            ),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

@@ -289,3 +289,43 @@ fn a_pause_across_spring_festival_2026() {
     assert_eq!(after.state, DeadlineState::Normal);
     assert_eq!(resumed.pauses[0].to, Some(d(2026, 2, 26)));
 }
+
+#[test]
+fn a_withdrawal_during_approval_closes_the_open_pause_and_needs_the_applicants_reason() {
+    let flow = receive(terms("民办学校筹设"), d(2025, 3, 3));
+    let flow = step(&flow, &clerk(), Transition::Accept, d(2025, 3, 3));
+    let flow = step(
+        &flow,
+        &handler(),
+        Transition::Suspend {
+            procedure: onestop_domain::lifecycle::SpecialProcedure::ExpertReview,
+            reason: "组织专家评审".into(),
+        },
+        d(2025, 3, 10),
+    );
+    let withdraw = |reason: &str| Transition::Withdraw {
+        reason: reason.into(),
+    };
+    assert_eq!(
+        flow.apply(&clerk(), &withdraw("  "), d(2025, 3, 12))
+            .unwrap_err()
+            .code(),
+        "case.reason_required"
+    );
+    let withdrawn = step(
+        &flow,
+        &clerk(),
+        withdraw("申请人书面申请撤回"),
+        d(2025, 3, 12),
+    );
+    assert_eq!(withdrawn.status, CaseStatus::Withdrawn);
+    assert_eq!(withdrawn.pauses[0].to, Some(d(2025, 3, 12)));
+    // Final: nothing follows a withdrawal, not even a second one.
+    assert_eq!(
+        withdrawn
+            .apply(&clerk(), &withdraw("再撤"), d(2025, 3, 13))
+            .unwrap_err()
+            .code(),
+        "case.transition_not_allowed"
+    );
+}

@@ -170,7 +170,7 @@ pub fn find_by_acceptance_number(conn: &Connection, number: &str) -> Result<Opti
 }
 
 /// The case's status as the clerk should see it (`CaseStatus::shown`): the window's own, until
-/// the server reports a state of the approval work, or its decision on a forwarded case.
+/// the server reports a state of the approval work or 撤回, or its decision on a forwarded case.
 static EFFECTIVE_STATUS: LazyLock<String> = LazyLock::new(|| {
     let list = |statuses: &mut dyn Iterator<Item = &CaseStatus>| -> String {
         statuses
@@ -182,7 +182,7 @@ static EFFECTIVE_STATUS: LazyLock<String> = LazyLock::new(|| {
         "(CASE WHEN c.server_status IN ({owned})
                  OR (c.status IN ({waiting}) AND c.server_status IN ({decisions}))
             THEN c.server_status ELSE c.status END)",
-        owned = list(&mut ALL_STATUSES.iter().filter(|s| s.is_server_owned())),
+        owned = list(&mut ALL_STATUSES.iter().filter(|s| s.overrides_window())),
         waiting = list(&mut CaseStatus::FORWARDED_WAITING.iter()),
         decisions = list(&mut CaseStatus::FORWARDED_DECISIONS.iter()),
     )

@@ -58,6 +58,7 @@ export const Commands = {
   submitApplication: 'submit_application',
   supplementAndAccept: 'supplement_and_accept',
   deliverResult: 'deliver_result',
+  withdrawCase: 'withdraw_case',
   forwardedCases: 'forwarded_cases',
   forwardedCaseDetail: 'forwarded_case_detail',
   decideForwarded: 'decide_forwarded',
@@ -186,6 +187,11 @@ export class Client {
 
   deliverResult(caseId: string): Promise<CaseView> {
     return this.call<CaseView>(Commands.deliverResult, { caseId })
+  }
+
+  /** 撤回申请 with the applicant's reason: at the window before acceptance, on the server after. */
+  withdrawCase(caseId: string, reason: string): Promise<CaseView> {
+    return this.call<CaseView>(Commands.withdrawCase, { caseId, reason })
   }
 
   /** The cases this window's village 代办点 forwarded, waiting for 受理 here (online only). */

@@ -354,7 +354,13 @@ impl CaseFlow {
                 CaseStatus::Dispatched
             }
             Transition::Deliver => CaseStatus::Delivered,
-            Transition::Withdraw { .. } => {
+            Transition::Withdraw { reason } => {
+                // The applicant's request is what makes the step lawful; the timeline keeps it.
+                if blank(reason) {
+                    return Err(TransitionError::ReasonRequired {
+                        action: ActionKind::Withdraw,
+                    });
+                }
                 for p in next.parts.iter_mut().filter(|p| !p.status.is_decided()) {
                     p.status = CaseStatus::Withdrawn;
                 }

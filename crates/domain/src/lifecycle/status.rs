@@ -118,9 +118,16 @@ impl CaseStatus {
     /// reports to accepts or refuses on the server (DOMAIN.md §7: the agent never decides).
     pub fn shown(local: CaseStatus, server: Option<CaseStatus>) -> CaseStatus {
         match server {
-            Some(s) if s.is_server_owned() || Self::decided_after_forwarding(local, s) => s,
+            Some(s) if s.overrides_window() || Self::decided_after_forwarding(local, s) => s,
             _ => local,
         }
+    }
+
+    /// A status the server reports that stands whatever the window's copy says: the approval
+    /// work's, and 撤回 (final; the server reaches it only by this window's own step, taken
+    /// there once the case was accepted or forwarded).
+    pub fn overrides_window(self) -> bool {
+        self.is_server_owned() || self == CaseStatus::Withdrawn
     }
 
     /// The window left the case waiting for a decision, and the server holds one.
