@@ -77,6 +77,7 @@ fn main() {
             window_commands::case_view,
             window_commands::deliver_result,
             window_commands::withdraw_case,
+            window_commands::proxy_powers,
             window_commands::forwarded_cases,
             window_commands::forwarded_case_detail,
             window_commands::decide_forwarded,

@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use onestop_desk::views::{
     ApplicantLookup, ApplicantView, CaseRow, CaseView, HomeSummary, IdCheck, ItemHit, ItemView,
+    ProxyPower,
 };
 use onestop_desk::{
     ApiError, ApplicationForm, CaseFilter, Decision, Desk, DeviceInfo, FieldError, ForwardedCase,
     ForwardedCaseDetail, ForwardedDecision, MaterialInput, NewApplicantForm, ScanInput,
-    SessionInfo, StatusChoice, VoucherOutcome,
+    SessionInfo, StatusChoice, SupplementLine, VoucherOutcome,
 };
 use tauri::State;
 
@@ -100,13 +101,18 @@ pub async fn short_materials(
     desk: D<'_>,
     impl_code: String,
     materials: Vec<MaterialInput>,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<SupplementLine>, ApiError> {
     desk.short_materials(impl_code, materials).await
 }
 
 #[tauri::command]
 pub fn status_choices(desk: D<'_>) -> Vec<StatusChoice> {
     desk.status_choices()
+}
+
+#[tauri::command]
+pub fn proxy_powers(desk: D<'_>) -> Vec<ProxyPower> {
+    desk.proxy_powers()
 }
 
 #[tauri::command]

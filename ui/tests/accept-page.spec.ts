@@ -163,6 +163,10 @@ describe('代办 page', () => {
   it('sends the agent and the 委托书 with 收件并转交 (F2) and shows the authorisation', async () => {
     const b = backend().handle(Commands.checkId, () => ({ valid: true, code: null, message: null, birth_date: '1980-01-01', sex: '男' }))
     b.handle(Commands.submitApplication, () => caseView({ status: 'received', vouchers: ['material_receipt', 'proxy_authorisation'] }))
+    b.handle(Commands.proxyPowers, () => [
+      { key: 'submit', text: '递交材料' },
+      { key: 'collect', text: '领取结果' },
+    ])
     mounted = await mountApp(b, '/proxy')
     expect(mounted.wrapper.find('[data-testid="page-proxy"]').exists()).toBe(true)
     await chooseItemAndApplicant(mounted)
@@ -171,6 +175,10 @@ describe('代办 page', () => {
     await mounted.wrapper.get('[data-testid="proxy-from"]').setValue('2026-11-01')
     await mounted.wrapper.get('[data-testid="proxy-until"]').setValue('2026-12-31')
     await mounted.wrapper.get('[data-testid="proxy-scan"]').setValue('/home/agent/weituoshu.png')
+    // The label follows the UI; what is stored (and printed on the 委托书) is Rust's Chinese text.
+    const collect = mounted.wrapper.get('[data-testid="proxy-power-collect"]')
+    expect(collect.text()).toBe('领取结果')
+    await collect.get('input').setValue(true)
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F2' }))
     await flushPromises()
     const submit = b.calls.find((c) => c.command === Commands.submitApplication)
@@ -181,6 +189,7 @@ describe('代办 page', () => {
       valid_from: '2026-11-01',
       valid_until: '2026-12-31',
       authorisation_scan: '/home/agent/weituoshu.png',
+      powers: ['领取结果'],
     })
     expect(b.calls.find((c) => c.command === Commands.previewVoucher)?.args.kind).toBe('proxy_authorisation')
   })

@@ -34,4 +34,34 @@ describe('voucher preview', () => {
     expect(sources()).toEqual(['data:image/png;base64,B'])
     wrapper.unmount()
   })
+
+  it('prints on the first Enter and closes on the second, which must not send a counted 补打', async () => {
+    const printed: unknown[] = []
+    const page = { kind: 'acceptance', pages: ['data:image/png;base64,A'], reprint_count: 0, printer: null, job_id: null, substituted: [] }
+    const backend = new MemoryBackend()
+      .handle(Commands.previewVoucher, () => page)
+      .handle(Commands.printVoucher, (args) => {
+        printed.push(args)
+        return { ...page, reprint_count: printed.length - 1, printer: 'PDF', job_id: `job-${printed.length}` }
+      })
+    const onestop = createOnestop({ backend, history: createMemoryHistory() })
+    const closed: string[] = []
+    const Host = defineComponent(() => () => h(VoucherDialog, { caseId: 'A', kind: 'acceptance', onClose: () => closed.push('close') }))
+    const wrapper = mount(Host, { global: { plugins: [onestop.plugin] }, attachTo: document.body })
+    await flushPromises()
+    const enter = () => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', cancelable: true }))
+    enter()
+    await flushPromises()
+    expect(printed).toHaveLength(1)
+    expect(closed).toEqual([])
+    enter()
+    await flushPromises()
+    expect(printed).toHaveLength(1)
+    expect(closed).toEqual(['close'])
+    // The button itself still reprints.
+    ;(document.querySelector('[data-testid="voucher-print"]') as HTMLElement).click()
+    await flushPromises()
+    expect(printed).toHaveLength(2)
+    wrapper.unmount()
+  })
 })

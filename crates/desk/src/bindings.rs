@@ -7,7 +7,7 @@ use ts_rs::{Config, TS};
 
 use crate::views::{
     ApplicantLookup, ApplicantView, CaseRow, CaseView, DeadlineView, FieldView, HomeSummary,
-    IdCheck, ItemHit, ItemView, MaterialLine, MaterialView, ScanLine, TimelineLine,
+    IdCheck, ItemHit, ItemView, MaterialLine, MaterialView, ProxyPower, ScanLine, TimelineLine,
 };
 use crate::{
     ApiError, AppStatus, ApplicationForm, CaseFilter, CaseSyncError, ConnectionState,
@@ -46,6 +46,7 @@ pub fn render() -> String {
         (FieldView::name(&cfg), FieldView::decl(&cfg)),
         (HomeSummary::name(&cfg), HomeSummary::decl(&cfg)),
         (IdCheck::name(&cfg), IdCheck::decl(&cfg)),
+        (ProxyPower::name(&cfg), ProxyPower::decl(&cfg)),
         (ItemHit::name(&cfg), ItemHit::decl(&cfg)),
         (ItemView::name(&cfg), ItemView::decl(&cfg)),
         (MaterialLine::name(&cfg), MaterialLine::decl(&cfg)),

@@ -19,6 +19,7 @@ use crate::usecases::applicants::{ApplicantQuery, RegisterApplicantInput};
 use crate::usecases::{AttachmentInput, DeskError, NewCaseInput};
 use crate::views::{
     ApplicantLookup, ApplicantView, CaseRow, CaseView, HomeSummary, IdCheck, ItemHit, ItemView,
+    ProxyPower,
 };
 use crate::window_queries;
 
@@ -284,6 +285,20 @@ impl Desk {
                     .to_owned(),
                 ),
             },
+            // Digits still being typed towards 18 (a 15-digit old-style number that parses is
+            // valid above): not wrong yet, so no message, and the clerk is not shouted at from
+            // the first keystroke.
+            Err(_)
+                if trimmed.chars().count() < 18 && trimmed.chars().all(|c| c.is_ascii_digit()) =>
+            {
+                IdCheck {
+                    valid: false,
+                    code: Some("id.incomplete".to_owned()),
+                    message: None,
+                    birth_date: None,
+                    sex: None,
+                }
+            }
             Err(person_err) => {
                 // An 18-character code with a letter outside the ID's X is an organisation.
                 let looks_org = trimmed
@@ -311,6 +326,17 @@ impl Desk {
                 }
             }
         }
+    }
+
+    /// The powers the 代办 form offers to tick (what is stored and printed is the Chinese text).
+    pub fn proxy_powers(&self) -> Vec<ProxyPower> {
+        crate::usecases::proxy::PROXY_POWERS
+            .iter()
+            .map(|(key, text)| ProxyPower {
+                key: (*key).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect()
     }
 
     /// Finds applicants by ID number, phone or name — whichever the text looks like.
@@ -436,13 +462,13 @@ impl Desk {
         Ok(out)
     }
 
-    /// The required materials that what the clerk has ticked does not yet satisfy, by id: the
-    /// lines a one-time notice (一次性告知) starts from.
+    /// The required materials that what the clerk has ticked does not yet satisfy, each with
+    /// what is wrong in the notice's words: the lines a one-time notice (一次性告知) starts from.
     pub async fn short_materials(
         &self,
         impl_code: String,
         materials: Vec<MaterialInput>,
-    ) -> Result<Vec<String>, ApiError> {
+    ) -> Result<Vec<SupplementLine>, ApiError> {
         self.actor()?;
         let received: Vec<MaterialReceipt> =
             materials.into_iter().map(MaterialReceipt::from).collect();
@@ -453,7 +479,10 @@ impl Desk {
                 let item = catalogue_repo::current_item(db.conn(), &impl_code)?.item;
                 Ok(crate::usecases::materials::not_satisfied(&item, &received)
                     .into_iter()
-                    .map(|m| m.id.clone())
+                    .map(|m| SupplementLine {
+                        material_id: Some(m.id.clone()),
+                        problem: crate::usecases::materials::shortfall(m, &received),
+                    })
                     .collect())
             })
             .await?;

@@ -72,6 +72,35 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
         .is_empty());
     let disability = code_of(desk, DISABILITY).await;
     assert_eq!(disability.promised_limit_working_days, 10);
+
+    // F3's notice starts from Rust's lines, in the notice's Chinese whatever the screens' language:
+    // the form (m1) brought, one photo of the three asked for (m3), the ID (m2) not at all.
+    let brought = |id: &str, originals| MaterialInput {
+        material_id: id.into(),
+        originals,
+        copies: 0,
+        electronic: false,
+        waived_reason: None,
+    };
+    let lines = desk
+        .short_materials(
+            disability.impl_code.clone(),
+            vec![brought("m1", 1), brought("m3", 1)],
+        )
+        .await
+        .unwrap();
+    let by_id = |id: &str| {
+        lines
+            .iter()
+            .find(|l| l.material_id.as_deref() == Some(id))
+            .map(|l| l.problem.clone())
+    };
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(by_id("m2").as_deref(), Some("缺少该材料"));
+    assert!(
+        by_id("m3").is_some_and(|p| p.contains("应交原件 3 份") && p.contains("现收原件 1 份")),
+        "{lines:?}"
+    );
     assert!(!disability.instant);
 
     // The live ID check speaks the domain's language.
@@ -84,6 +113,16 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
     );
     let good = desk.check_id("110101199003071233".into());
     assert!(good.valid);
+    // Typed so far, not wrong yet: no message until the number is complete.
+    for typing in ["1", "110101", "110101199003071", "11010119900307123"] {
+        let partial = desk.check_id(typing.into());
+        assert!(
+            !partial.valid && partial.message.is_none(),
+            "{typing}: {partial:?}"
+        );
+        assert_eq!(partial.code.as_deref(), Some("id.incomplete"));
+    }
+    assert!(desk.check_id("11010119900307123A".into()).message.is_some());
     assert_eq!(good.birth_date.as_deref(), Some("1990-03-07"));
 
     // Register, then find by ID, phone and name; the ID is masked everywhere it is shown.

@@ -233,6 +233,8 @@ valid_from: string, valid_until: string,
  */
 authorisation_scan: string, };
 
+export type ProxyPower = { key: string, text: string, };
+
 export type ScanInput = { slot: string, path: string, };
 
 export type ScanLine = { file_name: string, size: number, uploaded_bytes: number, confirmed: boolean, };

@@ -22,9 +22,11 @@ import type {
   MaterialInput,
   NewApplicantForm,
   Printer,
+  ProxyPower,
   ScanInput,
   SessionInfo,
   StatusChoice,
+  SupplementLine,
   SyncStatus,
   VoucherOutcome,
 } from './bindings'
@@ -59,6 +61,7 @@ export const Commands = {
   supplementAndAccept: 'supplement_and_accept',
   deliverResult: 'deliver_result',
   withdrawCase: 'withdraw_case',
+  proxyPowers: 'proxy_powers',
   forwardedCases: 'forwarded_cases',
   forwardedCaseDetail: 'forwarded_case_detail',
   decideForwarded: 'decide_forwarded',
@@ -168,8 +171,9 @@ export class Client {
     return this.call<CaseView>(Commands.submitApplication, { application, decision })
   }
 
-  shortMaterials(implCode: string, materials: MaterialInput[]): Promise<string[]> {
-    return this.call<string[]>(Commands.shortMaterials, { implCode, materials })
+  /** The lines a 一次性告知 starts from: each short material with what is wrong, in Chinese. */
+  shortMaterials(implCode: string, materials: MaterialInput[]): Promise<SupplementLine[]> {
+    return this.call<SupplementLine[]>(Commands.shortMaterials, { implCode, materials })
   }
 
   /** The native file picker; null when the clerk cancels. */
@@ -187,6 +191,11 @@ export class Client {
 
   deliverResult(caseId: string): Promise<CaseView> {
     return this.call<CaseView>(Commands.deliverResult, { caseId })
+  }
+
+  /** The powers a 委托书 may grant; the Chinese text is what is stored and printed. */
+  proxyPowers(): Promise<ProxyPower[]> {
+    return this.call<ProxyPower[]>(Commands.proxyPowers)
   }
 
   /** 撤回申请 with the applicant's reason: at the window before acceptance, on the server after. */

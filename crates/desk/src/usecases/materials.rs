@@ -114,3 +114,16 @@ pub fn merge(held: &mut Vec<MaterialReceipt>, arrived: &[MaterialReceipt]) {
         }
     }
 }
+
+/// What a 一次性告知 line says of a required material that is short, in the notice's language
+/// (Chinese, whatever language the window's screens are in): missing altogether, or short of
+/// the originals or copies the item asks for.
+pub fn shortfall(m: &Material, received: &[MaterialReceipt]) -> String {
+    match received.iter().find(|r| r.material_id == m.id) {
+        Some(r) if r.originals > 0 || r.copies > 0 || r.electronic => format!(
+            "份数不足：应交原件 {} 份、复印件 {} 份，现收原件 {} 份、复印件 {} 份",
+            m.originals, m.copies, r.originals, r.copies
+        ),
+        _ => "缺少该材料".to_owned(),
+    }
+}

@@ -14,6 +14,13 @@ use super::DeskError;
 /// The slot the scanned 委托书 is linked to.
 pub const AUTHORISATION_SLOT: &str = "authorisation";
 
+/// The powers a 委托书 grants, by key, in the words printed on it (DOMAIN.md §7).
+pub const PROXY_POWERS: [(&str, &str); 3] = [
+    ("submit", "递交材料"),
+    ("sign", "签收文书"),
+    ("collect", "领取结果"),
+];
+
 /// The agent and the authorisation, as typed at the window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProxyInput {

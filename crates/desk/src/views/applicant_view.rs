@@ -58,3 +58,12 @@ pub struct IdCheck {
     pub birth_date: Option<String>,
     pub sex: Option<String>,
 }
+
+/// One power an authorisation (委托书) may grant (DOMAIN.md §7: submit, sign, collect). `text`
+/// is what is stored and printed on the 代办委托书, in Chinese whatever the screens' language;
+/// `key` names it for the screens' label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProxyPower {
+    pub key: String,
+    pub text: String,
+}

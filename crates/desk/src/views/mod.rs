@@ -8,7 +8,7 @@ mod home_view;
 mod item_view;
 mod timeline_label;
 
-pub use applicant_view::{ApplicantLookup, ApplicantView, IdCheck};
+pub use applicant_view::{ApplicantLookup, ApplicantView, IdCheck, ProxyPower};
 pub(crate) use case_view::state_name as case_view_state;
 pub use case_view::{CaseRow, CaseView, DeadlineView, MaterialLine, ScanLine, TimelineLine};
 pub use home_view::HomeSummary;
