@@ -214,7 +214,9 @@ describe('首页', () => {
     await flushPromises()
     expect(mounted.router.currentRoute.value.path).toBe('/cases')
     await flushPromises()
+    // The tile names its list; which cases are in it is Rust's query, the one that counted it.
     const list = b.calls.find((c) => c.command === Commands.listCases)
-    expect((list?.args.filter as { due_state: string }).due_state).toBe('red')
+    expect((list?.args.filter as { preset: string }).preset).toBe('overdue')
+    expect(mounted.wrapper.get('[data-testid="cases-preset"]').text()).toContain('已超期（红牌）')
   })
 })

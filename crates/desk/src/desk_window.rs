@@ -173,6 +173,12 @@ pub struct CaseFilter {
     /// `yellow` or `red`: only cases with that card.
     pub due_state: Option<String>,
     pub text: Option<String>,
+    /// A home tile's list (`received_today`, `accepted_today`, `completed_today`, `due_soon`,
+    /// `overdue`, `ready_for_collection`, `unsynced`): the query that counts the tile, narrowed by
+    /// whatever else is set.
+    #[serde(default)]
+    #[ts(optional)]
+    pub preset: Option<String>,
 }
 
 fn parse_day(s: &Option<String>) -> Result<Option<chrono::NaiveDate>, DeskError> {
@@ -623,15 +629,25 @@ impl Desk {
     pub async fn list_cases(&self, filter: CaseFilter) -> Result<Vec<CaseRow>, ApiError> {
         self.actor()?;
         let ctx = self.ctx();
-        let query = CaseQuery {
-            statuses: filter.statuses,
-            impl_code: filter.impl_code.filter(|c| !c.is_empty()),
-            received_from: parse_day(&filter.received_from)?,
-            received_to: parse_day(&filter.received_to)?,
-            synced: filter.synced,
-            text: filter.text,
+        let (mut query, preset_due) = match filter.preset.as_deref().filter(|p| !p.is_empty()) {
+            Some(name) => window_queries::preset(name, ctx.today)?,
+            None => (CaseQuery::default(), None),
         };
-        let due_state = filter.due_state.filter(|d| !d.is_empty());
+        if !filter.statuses.is_empty() {
+            query.statuses = filter.statuses;
+        }
+        query.impl_code = filter
+            .impl_code
+            .filter(|c| !c.is_empty())
+            .or(query.impl_code);
+        query.received_from = parse_day(&filter.received_from)?.or(query.received_from);
+        query.received_to = parse_day(&filter.received_to)?.or(query.received_to);
+        query.synced = filter.synced.or(query.synced);
+        query.text = filter.text;
+        let due_state = filter
+            .due_state
+            .filter(|d| !d.is_empty())
+            .or(preset_due.map(str::to_owned));
         let out = self
             .store()
             .await?

@@ -320,43 +320,46 @@ pub fn case_rows(
     Ok(out)
 }
 
-fn count(conn: &Connection, sql: &str, day: &str) -> Result<u32, DeskError> {
-    conn.query_row(sql, params![day], |r| r.get::<_, u32>(0))
-        .map_err(|e| onestop_local::LocalError::from(e).into())
+/// A home tile's list by name: the query that counts the tile, and the card it filters on (the
+/// 黄牌 and 红牌 tiles). The home screen counts with the same query, so a tile and the list it
+/// opens agree.
+pub fn preset(
+    name: &str,
+    today: chrono::NaiveDate,
+) -> Result<(CaseQuery, Option<&'static str>), DeskError> {
+    let mut q = CaseQuery::default();
+    let mut due = None;
+    match name {
+        "received_today" => {
+            q.received_from = Some(today);
+            q.received_to = Some(today);
+        }
+        "accepted_today" => q.accepted_on = Some(today),
+        "completed_today" => q.completed_on = Some(today),
+        "ready_for_collection" => q.ready_for_collection = true,
+        "unsynced" => q.synced = Some(false),
+        "due_soon" => due = Some("yellow"),
+        "overdue" => due = Some("red"),
+        other => return Err(DeskError::Internal(format!("未知的办件列表：{other}"))),
+    }
+    Ok((q, due))
 }
 
 pub fn home(db: &Db, ctx: &Ctx) -> Result<HomeSummary, DeskError> {
     let conn = db.conn();
-    let day = ctx.today.to_string();
+    let tile = |name: &str| -> Result<u32, DeskError> {
+        Ok(case_repo::count(conn, &preset(name, ctx.today)?.0)?)
+    };
     let (due_soon, overdue) = queries::card_counts(db, ctx)?;
     Ok(HomeSummary {
-        today: day.clone(),
-        received_today: count(
-            conn,
-            "SELECT count(*) FROM cases WHERE received_on = ?1",
-            &day,
-        )?,
-        accepted_today: count(
-            conn,
-            "SELECT count(*) FROM cases WHERE accepted_on = ?1",
-            &day,
-        )?,
-        completed_today: count(
-            conn,
-            "SELECT count(*) FROM cases WHERE json_extract(snapshot_json, '$.flow.decided_on') = ?1
-               OR (server_status IN ('approved', 'denied', 'concluded', 'delivered')
-                   AND substr(server_confirmed_at, 1, 10) = ?1)",
-            &day,
-        )?,
+        today: ctx.today.to_string(),
+        received_today: tile("received_today")?,
+        accepted_today: tile("accepted_today")?,
+        completed_today: tile("completed_today")?,
         due_soon: u32::try_from(due_soon).unwrap_or(u32::MAX),
         overdue: u32::try_from(overdue).unwrap_or(u32::MAX),
-        ready_for_collection: count(
-            conn,
-            "SELECT count(*) FROM cases WHERE server_status IN ('approved', 'denied', 'concluded')
-               AND status <> 'delivered' AND ?1 IS NOT NULL",
-            &day,
-        )?,
-        unsynced: u32::try_from(queries::unsynced(db)?.len()).unwrap_or(u32::MAX),
+        ready_for_collection: tile("ready_for_collection")?,
+        unsynced: tile("unsynced")?,
     })
 }
 

@@ -314,6 +314,33 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
     // The counts come from one pass over the cases, the lists behind them from another.
     let due_soon = desk.cases_due_soon().await.unwrap();
     assert_eq!(home.due_soon as usize, due_soon.len());
+    // Each tile opens exactly the cases it counts (the UI used to open 今日受理 as "received
+    // today and 已受理", which misses a case received earlier or already moved on).
+    for (preset, counted) in [
+        ("received_today", home.received_today),
+        ("accepted_today", home.accepted_today),
+        ("completed_today", home.completed_today),
+        ("due_soon", home.due_soon),
+        ("overdue", home.overdue),
+        ("ready_for_collection", home.ready_for_collection),
+        ("unsynced", home.unsynced),
+    ] {
+        let listed = desk
+            .list_cases(CaseFilter {
+                preset: Some(preset.into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), counted as usize, "{preset}: {listed:?}");
+    }
+    assert!(desk
+        .list_cases(CaseFilter {
+            preset: Some("everything".into()),
+            ..Default::default()
+        })
+        .await
+        .is_err());
 
     // The preview: PNG pages of the real voucher.
     let preview = desk

@@ -312,12 +312,24 @@ pub struct CaseQuery {
     pub synced: Option<bool>,
     /// Part of the acceptance number or of the applicant's name, or a whole ID number.
     pub text: Option<String>,
+    /// Accepted on this day.
+    #[serde(default)]
+    pub accepted_on: Option<NaiveDate>,
+    /// Decided on this day: at the window (即办, 不予受理) or, as confirmed that day, on the server.
+    #[serde(default)]
+    pub completed_on: Option<NaiveDate>,
+    /// Decided on the server and not yet handed over (待领取).
+    #[serde(default)]
+    pub ready_for_collection: bool,
 }
 
-/// The cases matching `q`, newest first, at most `limit`.
-pub fn search(conn: &Connection, q: &CaseQuery, limit: u32) -> Result<Vec<CaseSummary>> {
+type Args = Vec<Box<dyn rusqlite::ToSql>>;
+
+/// The `WHERE` clause of `q` and its arguments. The 办件 list and the home screen's counts both
+/// use it, so a tile's count and the list it opens cannot disagree.
+fn filter_sql(q: &CaseQuery) -> (String, Args) {
     let mut clauses: Vec<String> = Vec::new();
-    let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    let mut args: Args = Vec::new();
     let arg = |v: Box<dyn rusqlite::ToSql>, args: &mut Vec<Box<dyn rusqlite::ToSql>>| {
         args.push(v);
         format!("?{}", args.len())
@@ -362,12 +374,51 @@ pub fn search(conn: &Connection, q: &CaseQuery, limit: u32) -> Result<Vec<CaseSu
             "(c.acceptance_number LIKE {m_like} OR a.name LIKE {m_like} OR a.id_number = {m_id})"
         ));
     }
+    if let Some(day) = q.accepted_on {
+        let m = arg(Box::new(day.to_string()), &mut args);
+        clauses.push(format!("c.accepted_on = {m}"));
+    }
+    if let Some(day) = q.completed_on {
+        let m = arg(Box::new(day.to_string()), &mut args);
+        clauses.push(format!(
+            "(json_extract(c.snapshot_json, '$.flow.decided_on') = {m}
+              OR (c.server_status IN ('approved', 'denied', 'concluded', 'delivered')
+                  AND substr(c.server_confirmed_at, 1, 10) = {m}))"
+        ));
+    }
+    if q.ready_for_collection {
+        clauses.push(
+            "c.server_status IN ('approved', 'denied', 'concluded') AND c.status <> 'delivered'"
+                .to_owned(),
+        );
+    }
     let filter = if clauses.is_empty() {
         String::new()
     } else {
         format!("WHERE {}", clauses.join(" AND "))
     };
-    let limit_mark = arg(Box::new(i64::from(limit)), &mut args);
+    (filter, args)
+}
+
+/// How many cases match `q`.
+pub fn count(conn: &Connection, q: &CaseQuery) -> Result<u32> {
+    let (filter, args) = filter_sql(q);
+    let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+    let sql = format!(
+        "SELECT count(*) FROM cases c JOIN applicants a ON a.applicant_id = c.applicant_id {filter}"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(refs.as_slice(), |r| r.get(0))?)
+}
+
+/// The cases matching `q`, newest first, at most `limit`.
+pub fn search(conn: &Connection, q: &CaseQuery, limit: u32) -> Result<Vec<CaseSummary>> {
+    let (filter, mut args) = filter_sql(q);
+    let limit_mark = {
+        args.push(Box::new(i64::from(limit)));
+        format!("?{}", args.len())
+    };
     let sql = format!(
         "{filter} ORDER BY c.received_on DESC, c.acceptance_number DESC LIMIT {limit_mark}"
     );

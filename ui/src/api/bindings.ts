@@ -43,7 +43,13 @@ export type CaseFilter = { statuses: Array<string>, impl_code: string | null, re
 /**
  * `yellow` or `red`: only cases with that card.
  */
-due_state: string | null, text: string | null, };
+due_state: string | null, text: string | null, 
+/**
+ * A home tile's list (`received_today`, `accepted_today`, `completed_today`, `due_soon`,
+ * `overdue`, `ready_for_collection`, `unsynced`): the query that counts the tile, narrowed by
+ * whatever else is set.
+ */
+preset?: string, };
 
 export type CaseRow = { case_id: string, acceptance_number: string, acceptance_number_grouped: string, item_name: string, applicant_name: string, status: string, status_label: string, received_on: string, due_on: string | null, 
 /**

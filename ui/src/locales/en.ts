@@ -271,6 +271,15 @@ const en: MessageSchema = {
     withdrawn: 'Application withdrawn',
     proxy: 'Proxy',
     fromServer: 'Approval system',
+    presets: {
+      received_today: 'Received today',
+      accepted_today: 'Accepted today',
+      completed_today: 'Completed today',
+      due_soon: 'Due soon (yellow)',
+      overdue: 'Overdue (red)',
+      ready_for_collection: 'Results ready for collection',
+      unsynced: 'Not yet synced',
+    },
     loadFailed: 'Could not read cases: {message}',
   },
   proxy: {

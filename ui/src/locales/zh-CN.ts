@@ -269,6 +269,15 @@ const zhCN = {
     withdrawn: '已撤回申请',
     proxy: '代理人',
     fromServer: '审批系统',
+    presets: {
+      received_today: '今日收件',
+      accepted_today: '今日受理',
+      completed_today: '今日办结',
+      due_soon: '即将到期（黄牌）',
+      overdue: '已超期（红牌）',
+      ready_for_collection: '待领取结果',
+      unsynced: '未同步办件',
+    },
     loadFailed: '无法读取办件：{message}',
   },
   proxy: {
