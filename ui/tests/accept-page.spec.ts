@@ -120,6 +120,30 @@ describe('受理 page', () => {
     expect(name.value).toBe('李残新')
   })
 
+  it('asks before an application under way is dropped by leaving the page', async () => {
+    const b = backend()
+    mounted = await mountApp(b, '/accept')
+    await chooseItemAndApplicant(mounted)
+    void mounted.router.push('/cases')
+    await flushPromises()
+    const box = document.querySelector('.el-message-box') as HTMLElement
+    expect(box.textContent).toContain('放弃本次申请')
+    // Keep editing: the application and the page stay.
+    ;(box.querySelector('.el-message-box__btns .el-button:first-child') as HTMLElement).click()
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 350))
+    expect(mounted.router.currentRoute.value.path).toBe('/accept')
+    expect(mounted.wrapper.get('[data-testid="item-name"]').text()).toBe('残疾人证新办')
+    // Drop it: the page goes.
+    void mounted.router.push('/cases')
+    await flushPromises()
+    const again = [...document.querySelectorAll('.el-message-box')].pop() as HTMLElement
+    ;(again.querySelector('.el-message-box__btns .el-button--primary') as HTMLElement).click()
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 350))
+    expect(mounted.router.currentRoute.value.path).toBe('/cases')
+  })
+
   it('submits 受理 on F2 and shows the voucher preview', async () => {
     const b = backend()
     mounted = await mountApp(b, '/accept')

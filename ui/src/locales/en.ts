@@ -128,6 +128,10 @@ const en: MessageSchema = {
     loadFailed: 'Could not read today\'s figures: {message}',
   },
   accept: {
+    discardTitle: 'Drop this application?',
+    discardText: 'This application has not been accepted, sent back or refused yet; what was typed will not be kept.',
+    discardConfirm: 'Drop and leave',
+    discardCancel: 'Keep editing',
     title: 'Accept',
     itemSection: '1 Item',
     itemSearch: 'Item name, code or pinyin initials (e.g. gtgsh); Enter picks the first',

@@ -126,6 +126,10 @@ const zhCN = {
     loadFailed: '无法读取今日概况：{message}',
   },
   accept: {
+    discardTitle: '放弃本次申请？',
+    discardText: '本次申请尚未受理、补正或不予受理，离开后已填写的内容不会保留。',
+    discardConfirm: '放弃并离开',
+    discardCancel: '继续填写',
     title: '受理',
     itemSection: '① 选择事项',
     itemSearch: '输入事项名称、编码或拼音首字母（如 gtgsh），回车选中第一项',
