@@ -35,6 +35,15 @@ describe('forwarded cases', () => {
     }
   })
 
+  it('shows a failure other than being offline, so a waiting case does not go unnoticed', async () => {
+    const wrapper = mountWith(
+      new MemoryBackend().handle(Commands.forwardedCases, () => Promise.reject({ code: 'auth.session_expired', message: '登录已超时，请重新登录' })),
+    )
+    await flushPromises()
+    expect(document.querySelector('[data-testid="forwarded-error"]')?.textContent).toContain('auth.session_expired')
+    wrapper.unmount()
+  })
+
   it('accepts a forwarded case with the version it was listed at, and shows what is left', async () => {
     const decisions: ForwardedDecision[] = []
     const backend = new MemoryBackend()
