@@ -36,6 +36,7 @@ const item: ItemView = {
   proxy_agent_permitted: true,
   waiver_allowed: false,
   consult_phone: '',
+  decisions: ['accept', 'supplement', 'reject'],
 }
 
 const applicant: ApplicantView = {
@@ -70,6 +71,7 @@ function caseView(overrides: Partial<CaseView> = {}): CaseView {
     server_status_label: null,
     actions: [],
     vouchers: ['material_receipt', 'acceptance'],
+    notice: 'acceptance',
     ...overrides,
   }
 }
@@ -186,7 +188,7 @@ describe('受理 page', () => {
 describe('代办 page', () => {
   it('sends the agent and the 委托书 with 收件并转交 (F2) and shows the authorisation', async () => {
     const b = backend().handle(Commands.checkId, () => ({ valid: true, code: null, message: null, birth_date: '1980-01-01', sex: '男' }))
-    b.handle(Commands.submitApplication, () => caseView({ status: 'received', vouchers: ['material_receipt', 'proxy_authorisation'] }))
+    b.handle(Commands.submitApplication, () => caseView({ status: 'received', vouchers: ['material_receipt', 'proxy_authorisation'], notice: 'proxy_authorisation' }))
     b.handle(Commands.proxyPowers, () => [
       { key: 'submit', text: '递交材料' },
       { key: 'collect', text: '领取结果' },

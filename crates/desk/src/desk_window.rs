@@ -7,6 +7,7 @@ use std::sync::Arc;
 use onestop_domain::catalogue::search::{self, ItemKey};
 use onestop_domain::catalogue::{validate_form_at, FieldError, SharedField};
 use onestop_domain::ids::{ResidentId, Sex, Uscc};
+use onestop_domain::lifecycle::{role_permits, ActionKind, Role};
 use onestop_domain::Coded;
 use onestop_local::case_repo::CaseQuery;
 use onestop_local::{applicant_repo, catalogue_repo};
@@ -181,6 +182,35 @@ pub struct CaseFilter {
     pub preset: Option<String>,
 }
 
+/// The decisions the acceptance screen offers `role` on an application for `item`, as the
+/// domain's roles permit: a village agent receives and forwards (the window it reports to
+/// decides); a clerk accepts, sends back for supplement or refuses, and decides a 即办件 on the
+/// spot. Nobody signed in: none.
+fn decisions(role: Option<&Role>, item: &onestop_domain::catalogue::Item) -> Vec<String> {
+    let Some(role) = role else {
+        return Vec::new();
+    };
+    let may = |a| role_permits(role, a);
+    let mut out = Vec::new();
+    if may(ActionKind::Accept) {
+        out.push("accept");
+    } else if may(ActionKind::Receive) {
+        out.push("forward");
+    }
+    if may(ActionKind::RequestSupplement) {
+        out.push("supplement");
+    }
+    if may(ActionKind::Reject) {
+        out.push("reject");
+    }
+    if item.case_type == onestop_domain::catalogue::CaseType::Instant
+        && may(ActionKind::CompleteOnSpot)
+    {
+        out.push("instant");
+    }
+    out.into_iter().map(str::to_owned).collect()
+}
+
 fn parse_day(s: &Option<String>) -> Result<Option<chrono::NaiveDate>, DeskError> {
     s.as_deref()
         .filter(|d| !d.is_empty())
@@ -261,13 +291,15 @@ impl Desk {
     }
 
     pub async fn item_view(&self, impl_code: String) -> Result<ItemView, ApiError> {
+        let role = self.actor().ok().map(|a| a.role);
         let out = self
             .store()
             .await?
             .run(move |db, _| {
-                Ok(ItemView::from(
-                    &catalogue_repo::current_item(db.conn(), &impl_code)?.item,
-                ))
+                let item = catalogue_repo::current_item(db.conn(), &impl_code)?.item;
+                let mut view = ItemView::from(&item);
+                view.decisions = decisions(role.as_ref(), &item);
+                Ok(view)
             })
             .await?;
         Ok(out)

@@ -68,6 +68,22 @@ fn actions(status: CaseStatus, server: Option<CaseStatus>, role: Option<&Role>) 
     .collect()
 }
 
+/// The voucher the case's latest decision calls for (行政许可法 art. 32: a written notice of each
+/// decision on an application), else the first one the case has.
+fn notice_for(status: CaseStatus, proxy: bool, vouchers: &[String]) -> Option<String> {
+    let wanted = match status {
+        CaseStatus::Accepted => Some("acceptance"),
+        CaseStatus::SupplementRequested => Some("correction"),
+        CaseStatus::Rejected => Some("refusal"),
+        CaseStatus::Received if proxy => Some("proxy_authorisation"),
+        _ => None,
+    };
+    wanted
+        .filter(|k| vouchers.iter().any(|v| v == k))
+        .map(str::to_owned)
+        .or_else(|| vouchers.first().cloned())
+}
+
 pub fn case_view(
     db: &Db,
     ctx: &Ctx,
@@ -213,6 +229,7 @@ pub fn case_view(
         synced: detail.synced,
         server_status_label: detail.server_status.as_deref().map(status_label),
         actions: actions(status, server, role),
+        notice: notice_for(status, s.proxy.is_some(), &vouchers),
         vouchers,
     })
 }

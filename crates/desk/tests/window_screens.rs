@@ -72,6 +72,13 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
         .is_empty());
     let disability = code_of(desk, DISABILITY).await;
     assert_eq!(disability.promised_limit_working_days, 10);
+    // What the clerk may decide comes with the item: 即办 only on a 即办件.
+    assert_eq!(disability.decisions, ["accept", "supplement", "reject"]);
+    let instant = code_of(desk, "019900030000").await;
+    assert_eq!(
+        instant.decisions,
+        ["accept", "supplement", "reject", "instant"]
+    );
 
     // F3's notice starts from Rust's lines, in the notice's Chinese whatever the screens' language:
     // the form (m1) brought, one photo of the three asked for (m3), the ID (m2) not at all.
@@ -231,6 +238,7 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
         .await
         .unwrap();
     assert_eq!(noticed.status, "supplement_requested");
+    assert_eq!(noticed.notice.as_deref(), Some("correction"));
     assert!(noticed.vouchers.contains(&"correction".to_string()));
     assert!(noticed.actions.contains(&"record_supplement".to_string()));
     // The supplement arrives: accepted.
@@ -239,6 +247,7 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
         .await
         .unwrap();
     assert_eq!(after.status, "accepted");
+    assert_eq!(after.notice.as_deref(), Some("acceptance"));
     assert!(after.timeline.iter().any(|l| l.label == "一次性告知补正"));
 
     // A 受理 with the photo missing is refused by Rust with the material named.
@@ -262,6 +271,7 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
         .await
         .unwrap();
     assert_eq!(refused.status, "rejected");
+    assert_eq!(refused.notice.as_deref(), Some("refusal"));
     assert!(refused.vouchers.contains(&"refusal".to_string()));
 
     // The list: by name, by status, by number fragment; home counts add up.
@@ -323,7 +333,6 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
         ("due_soon", home.due_soon),
         ("overdue", home.overdue),
         ("ready_for_collection", home.ready_for_collection),
-        ("unsynced", home.unsynced),
     ] {
         let listed = desk
             .list_cases(CaseFilter {
@@ -334,6 +343,15 @@ async fn the_acceptance_screen_end_to_end_on_the_desk() {
             .unwrap();
         assert_eq!(listed.len(), counted as usize, "{preset}: {listed:?}");
     }
+    // The sync engine uploads meanwhile, so the unsynced tile is checked by what it lists.
+    let unsynced = desk
+        .list_cases(CaseFilter {
+            preset: Some("unsynced".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(unsynced.iter().all(|r| !r.synced), "{unsynced:?}");
     assert!(desk
         .list_cases(CaseFilter {
             preset: Some("everything".into()),

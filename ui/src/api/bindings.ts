@@ -80,7 +80,13 @@ prints: Array<[string, number]>, synced: boolean, server_status_label: string | 
  * What the window can do next: `accept`, `supplement_notice`, `record_supplement`,
  * `reject`, `withdraw`, `deliver`; and which vouchers it can print.
  */
-actions: Array<string>, vouchers: Array<string>, };
+actions: Array<string>, vouchers: Array<string>, 
+/**
+ * The notice the case's latest decision calls for (受理通知书 after 受理, 补正材料通知书 after
+ * 补正, 不予受理通知书, the 代办委托书 of a forwarded case), else the first voucher: what the
+ * acceptance screen opens once the decision is taken.
+ */
+notice: string | null, };
 
 export type ConnectionState = "checking" | "connected" | "offline";
 
@@ -193,7 +199,12 @@ instant: boolean, conditions: string, legal_limit_working_days: number, promised
 /**
  * 不收费, or 收费 and its basis.
  */
-fee_label: string, basis: Array<string>, materials: Array<MaterialView>, form: Array<FieldView>, proxy_agent_permitted: boolean, waiver_allowed: boolean, consult_phone: string, };
+fee_label: string, basis: Array<string>, materials: Array<MaterialView>, form: Array<FieldView>, proxy_agent_permitted: boolean, waiver_allowed: boolean, consult_phone: string, 
+/**
+ * The decisions the signed-in clerk may take on an application for this item, in the order
+ * of their keys: `accept` or `forward` (F2), `supplement` (F3), `reject` (F4), `instant` (F6).
+ */
+decisions: Array<string>, };
 
 export type MaterialInput = { material_id: string, originals: number, copies: number, electronic: boolean, 
 /**

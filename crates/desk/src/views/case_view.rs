@@ -119,4 +119,8 @@ pub struct CaseView {
     /// `reject`, `withdraw`, `deliver`; and which vouchers it can print.
     pub actions: Vec<String>,
     pub vouchers: Vec<String>,
+    /// The notice the case's latest decision calls for (受理通知书 after 受理, 补正材料通知书 after
+    /// 补正, 不予受理通知书, the 代办委托书 of a forwarded case), else the first voucher: what the
+    /// acceptance screen opens once the decision is taken.
+    pub notice: Option<String>,
 }

@@ -106,6 +106,9 @@ pub struct ItemView {
     pub proxy_agent_permitted: bool,
     pub waiver_allowed: bool,
     pub consult_phone: String,
+    /// The decisions the signed-in clerk may take on an application for this item, in the order
+    /// of their keys: `accept` or `forward` (F2), `supplement` (F3), `reject` (F4), `instant` (F6).
+    pub decisions: Vec<String>,
 }
 
 impl From<&Item> for ItemView {
@@ -132,6 +135,7 @@ impl From<&Item> for ItemView {
             proxy_agent_permitted: i.proxy_agent_permitted(),
             waiver_allowed: i.waiver_allowed,
             consult_phone: i.consult_phone.clone(),
+            decisions: Vec::new(),
         }
     }
 }
