@@ -181,12 +181,7 @@ async fn offline_cases_drain_approval_returns_and_a_poisoned_op_waits_for_the_cl
     let delivered = desk
         .list_cases(onestop_desk::CaseFilter {
             statuses: vec!["delivered".into()],
-            impl_code: None,
-            received_from: None,
-            received_to: None,
-            synced: None,
-            due_state: None,
-            text: None,
+            ..Default::default()
         })
         .await
         .unwrap();
