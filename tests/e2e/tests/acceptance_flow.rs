@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
 use onestop_e2e::flows::{
-    enrol_and_sign_in, fill_form, keep_screenshot, pdfs, printed_text, result_number, LONG,
+    enrol_and_sign_in, fill_form, find_case_id, keep_screenshot, pdfs, printed_text, result_number,
+    LONG,
 };
 use onestop_e2e::seed::{Api, CLERK_PASSWORD, DISABILITY_DEPT};
 use onestop_e2e::{artifacts_dir, free_port, AppSessionBuilder, TestServer};
@@ -169,6 +170,39 @@ async fn keyboard_acceptance_prints_and_reaches_the_server() {
             .await;
     }
     keep_screenshot(&app.screenshot("cases").await, "cases");
+
+    // The first citizen comes back and withdraws the application (撤回申请). It is accepted, so
+    // the window takes the step on the server; the reason is typed into the dialog that opens
+    // with the focus in its field, and Enter confirms.
+    let inbox = api.call("GET", "/v1/inbox", Some(&approver), None).await;
+    let case_id = find_case_id(&inbox, &number)
+        .unwrap_or_else(|| panic!("{number} waiting for 承办: {inbox}"));
+    app.click(&format!("[data-testid=case-row-{number}]")).await;
+    app.wait_visible("[data-testid=case-withdraw]", LONG).await;
+    app.click("[data-testid=case-withdraw]").await;
+    app.wait_visible("input[data-testid=case-withdraw-reason]", LONG)
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.keys(&format!("申请人书面申请撤回{}", Key::Enter)).await;
+    app.wait_text("[data-testid=case-status]", "已撤回", LONG)
+        .await;
+    let held = api
+        .call(
+            "GET",
+            &format!("/v1/cases/{case_id}"),
+            Some(&approver),
+            None,
+        )
+        .await;
+    assert_eq!(
+        held["status"], "withdrawn",
+        "the server holds the 撤回: {held}"
+    );
+    let inbox = api.call("GET", "/v1/inbox", Some(&approver), None).await;
+    assert!(
+        find_case_id(&inbox, &number).is_none(),
+        "a withdrawn case left the approver's inbox: {inbox}"
+    );
 
     app.close().await;
     drop(server);
