@@ -28,6 +28,17 @@ describe('navigation', () => {
     expect(mounted.wrapper.find('[data-testid="page-home"]').exists()).toBe(true)
   })
 
+  it('leads nowhere before sign-in: the entries are locked and Alt+digit does nothing', async () => {
+    mounted = await mountApp(backendWith(appStatus({ clerk_name: null })))
+    expect(mounted.wrapper.find('[data-testid="page-login"]').exists()).toBe(true)
+    expect(mounted.wrapper.get('[data-testid="nav-accept"]').attributes('aria-disabled')).toBe('true')
+    expect(mounted.wrapper.findAll('nav a')).toHaveLength(0)
+    const before = mounted.router.currentRoute.value.path
+    window.dispatchEvent(new KeyboardEvent('keydown', { code: 'Digit3', altKey: true }))
+    await flushPromises()
+    expect(mounted.router.currentRoute.value.path).toBe(before)
+  })
+
   it('sends an unknown path back to 首页', async () => {
     mounted = await mountApp(backendWith(appStatus()), '/no-such-page')
     expect(mounted.router.currentRoute.value.path).toBe('/home')

@@ -2,13 +2,14 @@ import { onBeforeUnmount, onMounted } from 'vue'
 import { useRouter } from 'vue-router'
 import { navItemForKey } from '../router/navigation'
 
-/** Alt+1 … Alt+5 switch pages from anywhere in the window. */
-export function useNavShortcuts(): void {
+/** Alt+1 … Alt+6 switch pages from anywhere in the window, once `locked()` (before enrolment or
+ * sign-in) no longer holds. */
+export function useNavShortcuts(locked: () => boolean = () => false): void {
   const router = useRouter()
 
   function onKeydown(event: KeyboardEvent): void {
     const item = navItemForKey(event)
-    if (!item) return
+    if (!item || locked()) return
     event.preventDefault()
     void router.push(item.path)
   }
