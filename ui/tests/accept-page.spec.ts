@@ -2,7 +2,7 @@ import { flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ApplicantView, CaseView, ItemView } from '../src/api'
 import { Commands } from '../src/api'
-import { appStatus, backendWith, mountApp } from './helpers'
+import { appStatus, backendWith, connectionStatus, mountApp } from './helpers'
 
 type Mounted = Awaited<ReturnType<typeof mountApp>>
 let mounted: Mounted | null = null
@@ -120,6 +120,14 @@ describe('受理 page', () => {
     expect(b.calls.find((c) => c.command === Commands.prefilledForm)?.args).toEqual({ applicantId: 'A1', implCode: 'I1' })
     const name = mounted.wrapper.get('[data-testid="input-applicant_name"]').element as HTMLInputElement
     expect(name.value).toBe('李残新')
+  })
+
+  it('says up front, when offline, that cases are accepted as usual and queued', async () => {
+    mounted = await mountApp(backendWith(appStatus({ connection: connectionStatus({ state: 'offline' }) })), '/accept')
+    expect(mounted.wrapper.get('[data-testid="accept-offline"]').text()).toContain('照常受理')
+    mounted.wrapper.unmount()
+    mounted = await mountApp(backend(), '/accept')
+    expect(mounted.wrapper.find('[data-testid="accept-offline"]').exists()).toBe(false)
   })
 
   it('asks before an application under way is dropped by leaving the page', async () => {

@@ -128,6 +128,7 @@ const en: MessageSchema = {
     loadFailed: 'Could not read today\'s figures: {message}',
   },
   accept: {
+    offlineHint: 'Offline: accept and print as usual; cases queue on this PC ({count} waiting) and upload once the network is back.',
     discardTitle: 'Drop this application?',
     discardText: 'This application has not been accepted, sent back or refused yet; what was typed will not be kept.',
     discardConfirm: 'Drop and leave',
@@ -287,6 +288,7 @@ const en: MessageSchema = {
     loadFailed: 'Could not read cases: {message}',
   },
   proxy: {
+    scanHint: 'Path of the signed authorisation\'s scan, or press “Choose…”',
     title: 'Proxy',
     section: 'Authorisation of the agent',
     agentName: 'Agent name',

@@ -126,6 +126,7 @@ const zhCN = {
     loadFailed: '无法读取今日概况：{message}',
   },
   accept: {
+    offlineHint: '当前离线：照常受理和打印，办件在本机排队（待上传 {count} 条），联网后自动上传。',
     discardTitle: '放弃本次申请？',
     discardText: '本次申请尚未受理、补正或不予受理，离开后已填写的内容不会保留。',
     discardConfirm: '放弃并离开',
@@ -285,6 +286,7 @@ const zhCN = {
     loadFailed: '无法读取办件：{message}',
   },
   proxy: {
+    scanHint: '已签字的委托书扫描件路径，或点“选择…”',
     title: '代办',
     section: '委托代办（委托书）',
     agentName: '代理人姓名',
