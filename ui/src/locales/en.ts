@@ -124,7 +124,7 @@ const en: MessageSchema = {
     ready: 'Results ready for collection',
     unsynced: 'Not yet synced',
     lastSync: 'Last sync',
-    startAccept: 'Start an application (Alt+2)',
+    startAccept: 'Start an application ({key})',
     loadFailed: 'Could not read today\'s figures: {message}',
   },
   accept: {

@@ -122,7 +122,7 @@ const zhCN = {
     ready: '待领取结果',
     unsynced: '未同步办件',
     lastSync: '最近同步',
-    startAccept: '开始受理（Alt+2）',
+    startAccept: '开始受理（{key}）',
     loadFailed: '无法读取今日概况：{message}',
   },
   accept: {
