@@ -122,26 +122,7 @@ async fn a_case_not_yet_accepted_is_withdrawn_offline_and_synced_later() {
     let url = server.url.clone();
     let w = window(&server, &url).await;
     let d = &w.desk;
-    let applicant = d
-        .register_applicant(person(
-            "110101199003071233",
-            "王芳",
-            "13800138000",
-            "城关镇人民路 8 号",
-        ))
-        .await
-        .unwrap();
-    let food = item(FOOD);
-    let form = d
-        .prefill_form(applicant.applicant_id.clone(), food.impl_code.clone())
-        .await
-        .unwrap();
-    let input = new_case(
-        clerk(),
-        &food.impl_code,
-        &applicant.applicant_id,
-        complete_form(&food, form),
-    );
+    let input = food_application(d, "110101199003071233", "王芳").await;
     let case_id = d.receive(input).await.unwrap().snapshot.case_id;
 
     server.stop().await;

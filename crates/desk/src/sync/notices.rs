@@ -23,7 +23,9 @@ mod tests {
     #[test]
     fn the_number_reads_as_printed() {
         let line = status_notice("990101000126112900013", CaseStatus::Approved);
-        assert_eq!(line, "办件 990101-0001-261129-0001-3 已准予许可，结果可领取");
+        assert_eq!(
+            line,
+            "办件 990101-0001-261129-0001-3 已准予许可，结果可领取"
+        );
     }
 }
-

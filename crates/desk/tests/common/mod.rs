@@ -171,7 +171,9 @@ pub const FOOD: &str = "019900040000";
 
 /// 食品经营许可证核发 for a new citizen with every material, accepted
 /// by the clerk.
-pub async fn accept_food(desk: &Desk, id_number: &str, name: &str) -> CaseDetail {
+/// The food licence application of a newly registered citizen, its form complete and every
+/// material in hand: what a test accepts (`accept_food`) or only receives.
+pub async fn food_application(desk: &Desk, id_number: &str, name: &str) -> NewCaseInput {
     let applicant = desk
         .register_applicant(person(id_number, name, "13800138000", "城关镇人民路 8 号"))
         .await
@@ -188,6 +190,11 @@ pub async fn accept_food(desk: &Desk, id_number: &str, name: &str) -> CaseDetail
         complete_form(&food, form),
     );
     input.materials = all_materials(&food);
+    input
+}
+
+pub async fn accept_food(desk: &Desk, id_number: &str, name: &str) -> CaseDetail {
+    let input = food_application(desk, id_number, name).await;
     desk.accept(input).await.unwrap()
 }
 
