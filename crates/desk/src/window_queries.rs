@@ -7,6 +7,7 @@ use onestop_local::case_repo::{self, CaseQuery, CaseSummary};
 use onestop_local::rusqlite::{params, Connection};
 use onestop_local::{applicant_repo, catalogue_repo, Db};
 use onestop_protocol::voucher_signature::VOUCHER_PRINTED;
+use onestop_receipt::VoucherKind;
 
 use crate::usecases::voucher_data::ForwardedNotice;
 use crate::usecases::{queries, Ctx, DeskError};
@@ -72,13 +73,14 @@ fn actions(status: CaseStatus, server: Option<CaseStatus>, role: Option<&Role>) 
 /// decision on an application), else the first one the case has.
 fn notice_for(status: CaseStatus, proxy: bool, vouchers: &[String]) -> Option<String> {
     let wanted = match status {
-        CaseStatus::Accepted => Some("acceptance"),
-        CaseStatus::SupplementRequested => Some("correction"),
-        CaseStatus::Rejected => Some("refusal"),
-        CaseStatus::Received if proxy => Some("proxy_authorisation"),
+        CaseStatus::Accepted => Some(VoucherKind::Acceptance),
+        CaseStatus::SupplementRequested => Some(VoucherKind::Correction),
+        CaseStatus::Rejected => Some(VoucherKind::Refusal),
+        CaseStatus::Received if proxy => Some(VoucherKind::ProxyAuthorisation),
         _ => None,
     };
     wanted
+        .map(VoucherKind::key)
         .filter(|k| vouchers.iter().any(|v| v == k))
         .map(str::to_owned)
         .or_else(|| vouchers.first().cloned())
