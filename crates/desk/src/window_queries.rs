@@ -292,15 +292,13 @@ fn server_notices(
     Ok(out)
 }
 
-fn row(conn: &Connection, ctx: &Ctx, db: &Db, s: CaseSummary) -> Result<CaseRow, DeskError> {
-    let item_name = catalogue_repo::current_item(conn, &s.item_impl_code)
-        .map(|iv| iv.item.name)
-        .unwrap_or_else(|_| s.item_impl_code.clone());
+fn row(reader: &mut queries::ListReader, s: CaseSummary) -> Result<CaseRow, DeskError> {
+    let item_name = reader.item_name(&s.item_impl_code);
     let in_clock = CaseStatus::from_name(&s.status).is_some_and(|st| st.is_in_handling());
     // The date column comes from the same card as the colour: while the server holds the case in
     // a special procedure the stored date is the one as of the suspension, and the card moves it.
     let card = if in_clock {
-        queries::case_detail(db, ctx, &s.case_id)?.deadline
+        reader.detail(&s.case_id)?.deadline
     } else {
         None
     };
@@ -321,6 +319,9 @@ fn row(conn: &Connection, ctx: &Ctx, db: &Db, s: CaseSummary) -> Result<CaseRow,
     })
 }
 
+/// The 办件 list. With a card asked for (`yellow`, `red`), every case that can hold one is drawn
+/// and the first `limit` holding it are kept: the newest `limit` cases alone would miss an old
+/// case long overdue, which is the one the clerk is looking for.
 pub fn case_rows(
     db: &Db,
     ctx: &Ctx,
@@ -329,11 +330,23 @@ pub fn case_rows(
     limit: u32,
 ) -> Result<Vec<CaseRow>, DeskError> {
     let conn = db.conn();
+    let mut reader = queries::ListReader::new(db, ctx);
+    let Some(want) = due_state else {
+        return case_repo::search(conn, q, limit)?
+            .into_iter()
+            .map(|s| row(&mut reader, s))
+            .collect();
+    };
+    let mut carded = q.clone();
+    carded.in_handling_due_by = Some(queries::card_horizon(ctx.today));
     let mut out = Vec::new();
-    for s in case_repo::search(conn, q, limit)? {
-        let r = row(conn, ctx, db, s)?;
-        if due_state.is_none_or(|want| r.due_state.as_deref() == Some(want)) {
+    for s in case_repo::search(conn, &carded, u32::MAX)? {
+        let r = row(&mut reader, s)?;
+        if r.due_state.as_deref() == Some(want) {
             out.push(r);
+            if out.len() >= limit as usize {
+                break;
+            }
         }
     }
     Ok(out)

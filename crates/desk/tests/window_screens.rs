@@ -8,7 +8,7 @@ mod common;
 use base64::Engine as _;
 
 use common::server::{TestServer, PASSWORD};
-use common::window::window;
+use common::window::{window, window_on_clock};
 use onestop_desk::views::CaseView;
 use onestop_desk::{
     ApplicationForm, CaseFilter, Decision, MaterialInput, NewApplicantForm, SupplementLine,
@@ -548,4 +548,61 @@ async fn a_case_carried_by_an_agent_is_received_with_its_authorisation_and_forwa
         .await
         .unwrap();
     assert_eq!(preview.pages.len(), 1);
+}
+
+/// The 红牌 list reads every case that can hold a card, not the newest 200: an application
+/// overdue since March must still be listed after 200 newer ones, as the home tile counts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overdue_list_finds_an_old_case_behind_two_hundred_newer_ones() {
+    let server = TestServer::start().await;
+    let clock = std::sync::Arc::new(onestop_desk::FixedClock::at_day(common::day(2026, 3, 2)));
+    let w = window_on_clock(&server, &server.url.clone(), clock.clone()).await;
+    let desk = &w.desk;
+    let old = common::accept_food(desk, "110101199003071233", "王芳").await;
+
+    // Seven weeks later the window takes 200 more applications; the March one, due in five
+    // working days, has long been overdue.
+    clock.set_day(common::day(2026, 4, 20));
+    desk.login("clerk".into(), PASSWORD.into()).await.unwrap();
+    let newer = common::food_application(desk, "110101198001010010", "刘德明").await;
+    for _ in 0..200 {
+        desk.accept(newer.clone()).await.unwrap();
+    }
+    let everything = desk.list_cases(CaseFilter::default()).await.unwrap();
+    assert_eq!(everything.len(), 200, "the list shows the newest 200");
+    assert!(
+        everything.iter().all(|r| r.case_id != old.snapshot.case_id),
+        "the March case is not among the newest 200"
+    );
+
+    let home = desk.home_summary().await.unwrap();
+    assert_eq!(home.overdue, 1);
+    for filter in [
+        CaseFilter {
+            due_state: Some("red".into()),
+            ..Default::default()
+        },
+        CaseFilter {
+            preset: Some("overdue".into()),
+            ..Default::default()
+        },
+    ] {
+        let red = desk.list_cases(filter.clone()).await.unwrap();
+        let ids: Vec<_> = red.iter().map(|r| r.case_id.as_str()).collect();
+        assert_eq!(ids, [old.snapshot.case_id.as_str()], "{filter:?}");
+        assert_eq!(red[0].due_state.as_deref(), Some("red"));
+    }
+    // Narrowed by item too: the food item lists it, another item nothing.
+    let relief = code_of(desk, RELIEF).await.impl_code;
+    for (code, expected) in [(old.snapshot.item_impl_code.clone(), 1), (relief, 0)] {
+        let listed = desk
+            .list_cases(CaseFilter {
+                due_state: Some("red".into()),
+                impl_code: Some(code.clone()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), expected, "{code}: {listed:?}");
+    }
 }

@@ -250,14 +250,27 @@ pub fn received_on(conn: &Connection, day: NaiveDate) -> Result<Vec<CaseSummary>
     )
 }
 
+/// The condition "in handling (the decision clock runs) with a promised date on or before
+/// `mark`": the only cases a 黄牌 or 红牌 can fall on.
+fn in_handling_due_by_sql(mark: &str) -> String {
+    let handling = ALL_STATUSES
+        .iter()
+        .filter(|s| s.is_in_handling())
+        .map(|s| format!("'{}'", s.name()))
+        .collect::<Vec<_>>()
+        .join(",");
+    format!(
+        "{due} IS NOT NULL AND {due} <= {mark} AND {status} IN ({handling})",
+        due = EFFECTIVE_DUE,
+        status = EFFECTIVE_STATUS.as_str()
+    )
+}
+
 /// Cases in handling (the decision clock runs) with a due date up to `until`, soonest first.
 pub fn in_handling_due_by(conn: &Connection, until: NaiveDate) -> Result<Vec<CaseSummary>> {
     let filter = format!(
-        "WHERE {due} IS NOT NULL AND {due} <= ?1
-           AND {status} IN ('accepted', 'handled', 'reviewed', 'suspended', 'dispatched')
-         ORDER BY {due}, c.acceptance_number",
-        due = EFFECTIVE_DUE,
-        status = EFFECTIVE_STATUS.as_str()
+        "WHERE {} ORDER BY {EFFECTIVE_DUE}, c.acceptance_number",
+        in_handling_due_by_sql("?1")
     );
     summaries(conn, &filter, &[&until.to_string()])
 }
@@ -321,6 +334,10 @@ pub struct CaseQuery {
     /// Decided on the server and not yet handed over (待领取).
     #[serde(default)]
     pub ready_for_collection: bool,
+    /// In handling with a promised date on or before this day: every case that can hold a
+    /// 黄牌 or 红牌 (the card itself is drawn in `desk`, which narrows further).
+    #[serde(default)]
+    pub in_handling_due_by: Option<NaiveDate>,
 }
 
 type Args = Vec<Box<dyn rusqlite::ToSql>>;
@@ -391,6 +408,10 @@ fn filter_sql(q: &CaseQuery) -> (String, Args) {
             "c.server_status IN ('approved', 'denied', 'concluded') AND c.status <> 'delivered'"
                 .to_owned(),
         );
+    }
+    if let Some(until) = q.in_handling_due_by {
+        let m = arg(Box::new(until.to_string()), &mut args);
+        clauses.push(in_handling_due_by_sql(&m));
     }
     let filter = if clauses.is_empty() {
         String::new()

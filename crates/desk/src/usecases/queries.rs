@@ -123,20 +123,40 @@ pub fn today(db: &Db, ctx: &Ctx) -> Result<Vec<CaseSummary>, DeskError> {
     Ok(case_repo::received_on(db.conn(), ctx.today)?)
 }
 
-/// Every case in handling due within the horizon, with its card. The cases of a window share a
-/// few items, so each item version is read (and its JSON parsed) once per list, not per case.
-fn carded(db: &Db, ctx: &Ctx) -> Result<Vec<(CaseSummary, DeadlineState)>, DeskError> {
-    let conn = db.conn();
-    let until = ctx.today + chrono::Duration::days(DUE_SOON_HORIZON_DAYS);
-    let mut items: HashMap<(String, String), Item> = HashMap::new();
-    let mut out = Vec::new();
-    for summary in case_repo::in_handling_due_by(conn, until)? {
-        let stored = case_repo::get(conn, &summary.case_id)?;
+/// The last promised date a case can have and still hold a 黄牌 (the thresholds are counted in
+/// working days, well inside this).
+pub fn card_horizon(today: chrono::NaiveDate) -> chrono::NaiveDate {
+    today + chrono::Duration::days(DUE_SOON_HORIZON_DAYS)
+}
+
+/// Reads the cases of a list with their cards. A window's cases share a few items, so each item
+/// version is read (and its JSON parsed) once per list, not once per case.
+pub struct ListReader<'a> {
+    db: &'a Db,
+    ctx: &'a Ctx,
+    versions: HashMap<(String, String), Item>,
+    current_names: HashMap<String, String>,
+}
+
+impl<'a> ListReader<'a> {
+    pub fn new(db: &'a Db, ctx: &'a Ctx) -> ListReader<'a> {
+        ListReader {
+            db,
+            ctx,
+            versions: HashMap::new(),
+            current_names: HashMap::new(),
+        }
+    }
+
+    /// The case's detail, its card included.
+    pub fn detail(&mut self, case_id: &str) -> Result<CaseDetail, DeskError> {
+        let conn = self.db.conn();
+        let stored = case_repo::get(conn, case_id)?;
         let key = (
             stored.snapshot.item_impl_code.clone(),
             stored.snapshot.item_hash.clone(),
         );
-        let item = match items.entry(key) {
+        let item = match self.versions.entry(key) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => {
                 let (code, hash) = e.key();
@@ -144,7 +164,30 @@ fn carded(db: &Db, ctx: &Ctx) -> Result<Vec<(CaseSummary, DeadlineState)>, DeskE
                 e.insert(item)
             }
         };
-        if let Some(card) = detail_of(conn, ctx, stored, item)?.deadline {
+        detail_of(conn, self.ctx, stored, item)
+    }
+
+    /// The item's name as the catalogue has it now (its code if the catalogue lost it).
+    pub fn item_name(&mut self, impl_code: &str) -> String {
+        let conn = self.db.conn();
+        self.current_names
+            .entry(impl_code.to_owned())
+            .or_insert_with(|| {
+                catalogue_repo::current_item(conn, impl_code)
+                    .map(|iv| iv.item.name)
+                    .unwrap_or_else(|_| impl_code.to_owned())
+            })
+            .clone()
+    }
+}
+
+/// Every case in handling due within the horizon, with its card.
+fn carded(db: &Db, ctx: &Ctx) -> Result<Vec<(CaseSummary, DeadlineState)>, DeskError> {
+    let until = card_horizon(ctx.today);
+    let mut reader = ListReader::new(db, ctx);
+    let mut out = Vec::new();
+    for summary in case_repo::in_handling_due_by(db.conn(), until)? {
+        if let Some(card) = reader.detail(&summary.case_id)?.deadline {
             // The card's date: a paused case's stored one is as of the suspension.
             let mut summary = summary;
             summary.due_on = Some(card.due);

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use onestop_desk::{Desk, DeskConfig, KeyStore, MemoryKeyStore};
+use onestop_desk::{Desk, DeskConfig, FixedClock, KeyStore, MemoryKeyStore};
 use onestop_domain::lifecycle::{ReviewStep, Role};
 
 use super::server::{TestServer, PASSWORD};
@@ -40,6 +40,21 @@ pub async fn window(server: &TestServer, url: &str) -> Window {
 
 /// Like [`window`], with user names ending in `suffix` (several windows on one server).
 pub async fn window_as(server: &TestServer, url: &str, suffix: &str) -> Window {
+    window_with(server, url, suffix, None).await
+}
+
+/// Like [`window`], on a clock the test sets (sign in again after moving it past the idle
+/// timeout).
+pub async fn window_on_clock(server: &TestServer, url: &str, clock: Arc<FixedClock>) -> Window {
+    window_with(server, url, "", Some(clock)).await
+}
+
+async fn window_with(
+    server: &TestServer,
+    url: &str,
+    suffix: &str,
+    clock: Option<Arc<FixedClock>>,
+) -> Window {
     let clerk = format!("clerk{suffix}");
     let approver_name = format!("approver{suffix}");
     let admin = server.login("admin", super::server::ADMIN_PASSWORD).await;
@@ -53,6 +68,9 @@ pub async fn window_as(server: &TestServer, url: &str, suffix: &str) -> Window {
     config.health_timeout = Duration::from_millis(150);
     config.sync_idle_poll = Duration::from_millis(300);
     config.sync_timeout = Duration::from_secs(2);
+    if let Some(clock) = clock {
+        config.clock = clock;
+    }
     let desk = Desk::start(config).unwrap();
     desk.install_catalogue(demo_json()).await.unwrap();
     let enrolled = desk.enrol(url.to_string(), code.code).await.unwrap();
