@@ -30,7 +30,8 @@ describe('同步 status', () => {
         case_errors: [
           {
             case_id: 'case-9',
-            acceptance_number: '410102-0203-20261128-0009',
+            acceptance_number: '4101020203202611280009',
+            acceptance_number_grouped: '410102-0203-20261128-0009',
             seq: 9,
             error: { code: 'sync.rejected', message: '事项版本已停用', details: null },
           },
@@ -43,6 +44,7 @@ describe('同步 status', () => {
     expect(page.get('[data-testid="sync-queued-detail"]').text()).toBe('3 条，2.0 KB')
     expect(page.get('[data-testid="sync-online"]').attributes('data-online')).toBe('no')
     expect(page.get('[data-testid="sync-clock-skew"]').text()).toContain('相差 420 秒')
+    // The number as the voucher prints it, in groups.
     expect(page.get('[data-testid="sync-case-errors"]').text()).toContain('410102-0203-20261128-0009')
     expect(page.get('[data-testid="sync-case-errors"]').text()).toContain('事项版本已停用')
   })
@@ -66,7 +68,7 @@ describe('同步 status', () => {
     const backend = backendWith(appStatus())
       .handle(Commands.syncStatus, () =>
         syncStatus({
-          case_errors: [{ case_id: 'case-9', acceptance_number: null, seq: 9, error: { code: 'x', message: '退回', details: null } }],
+          case_errors: [{ case_id: 'case-9', acceptance_number: null, acceptance_number_grouped: null, seq: 9, error: { code: 'x', message: '退回', details: null } }],
         }),
       )
       .handle(Commands.retryCaseSync, () => undefined)

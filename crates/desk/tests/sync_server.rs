@@ -269,6 +269,14 @@ async fn offline_cases_drain_approval_returns_and_a_poisoned_op_waits_for_the_cl
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].case_id.as_deref(), Some(bad.as_str()));
     assert_eq!(errors[0].error.code, "op.bad_hash");
+    // The row names the case as its voucher prints the number, in groups.
+    let number = errors[0].acceptance_number.clone().unwrap();
+    let grouped = errors[0].acceptance_number_grouped.clone().unwrap();
+    assert!(
+        grouped.contains('-') && grouped.len() > number.len(),
+        "{grouped}"
+    );
+    assert_eq!(grouped.replace('-', ""), number);
     assert_eq!(server.case(&approver, &good).await.0, StatusCode::OK);
     assert_eq!(server.case(&approver, &bad).await.0, StatusCode::NOT_FOUND);
 

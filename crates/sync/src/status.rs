@@ -27,6 +27,9 @@ pub struct CaseSyncError {
     /// `None` for an op that is not about one case (an applicant record).
     pub case_id: Option<String>,
     pub acceptance_number: Option<String>,
+    /// The number as printed on the voucher, in groups, for the screen.
+    #[serde(default)]
+    pub acceptance_number_grouped: Option<String>,
     #[ts(type = "number")]
     pub seq: u64,
     pub error: ApiError,

@@ -61,7 +61,11 @@ export type CaseSyncError = {
 /**
  * `None` for an op that is not about one case (an applicant record).
  */
-case_id: string | null, acceptance_number: string | null, seq: number, error: ApiError, };
+case_id: string | null, acceptance_number: string | null, 
+/**
+ * The number as printed on the voucher, in groups, for the screen.
+ */
+acceptance_number_grouped: string | null, seq: number, error: ApiError, };
 
 export type CaseView = { case_id: string, acceptance_number: string, acceptance_number_grouped: string, item_impl_code: string, item_name: string, applicant: ApplicantView, 
 /**
