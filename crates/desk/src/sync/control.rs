@@ -5,7 +5,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Weak};
 
-use onestop_domain::numbering::AcceptanceNumber;
 use onestop_local::sync_state;
 use onestop_local::{case_repo, outbox};
 use onestop_protocol::{op_kind, ApiError, LoginRequest};
@@ -173,11 +172,7 @@ fn case_errors(store: &LocalStore) -> Result<Vec<CaseSyncError>, DeskError> {
                 .error
                 .and_then(|e| serde_json::from_value::<ApiError>(e).ok())
                 .unwrap_or_else(|| ApiError::new("sync.rejected", "服务器退回了这条数据"));
-            let grouped = number.as_deref().map(|n| {
-                AcceptanceNumber::parse(n)
-                    .map(|p| p.grouped())
-                    .unwrap_or_else(|_| n.to_owned())
-            });
+            let grouped = number.as_deref().map(crate::window_queries::grouped);
             out.push(CaseSyncError {
                 case_id: r.case_id,
                 acceptance_number: number,
