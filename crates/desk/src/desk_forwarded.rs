@@ -128,9 +128,10 @@ impl Desk {
                             .unwrap_or_else(|_| e.item_impl_code.clone()),
                         applicant_name: e.applicant_name.unwrap_or_default(),
                         case_id: e.case_id,
-                        acceptance_number_grouped: crate::window_queries::grouped(
-                            &e.acceptance_number,
-                        ),
+                        acceptance_number_grouped:
+                            onestop_domain::numbering::AcceptanceNumber::grouped_text(
+                                &e.acceptance_number,
+                            ),
                         acceptance_number: e.acceptance_number,
                         department: e.department,
                         status_label: e.status.label().to_owned(),

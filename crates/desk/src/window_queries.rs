@@ -17,12 +17,6 @@ use crate::views::{
 };
 
 /// The number as printed, in groups (falls back to the raw text).
-pub(crate) fn grouped(number: &str) -> String {
-    AcceptanceNumber::parse(number)
-        .map(|n| n.grouped())
-        .unwrap_or_else(|_| number.to_owned())
-}
-
 fn status_label(name: &str) -> String {
     CaseStatus::from_name(name).map_or_else(|| name.to_owned(), |s| s.label().to_owned())
 }
@@ -305,7 +299,7 @@ fn row(reader: &mut queries::ListReader, s: CaseSummary) -> Result<CaseRow, Desk
     let due_on = card.as_ref().map(|d| d.due).or(s.due_on);
     let due_state = card.map(|d| crate::views::case_view_state(d.state).to_owned());
     Ok(CaseRow {
-        acceptance_number_grouped: grouped(&s.acceptance_number),
+        acceptance_number_grouped: AcceptanceNumber::grouped_text(&s.acceptance_number),
         status_label: status_label(&s.status),
         received_on: s.received_on.to_string(),
         due_on: due_on.map(|d| d.to_string()),

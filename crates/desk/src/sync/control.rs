@@ -172,7 +172,9 @@ fn case_errors(store: &LocalStore) -> Result<Vec<CaseSyncError>, DeskError> {
                 .error
                 .and_then(|e| serde_json::from_value::<ApiError>(e).ok())
                 .unwrap_or_else(|| ApiError::new("sync.rejected", "服务器退回了这条数据"));
-            let grouped = number.as_deref().map(crate::window_queries::grouped);
+            let grouped = number
+                .as_deref()
+                .map(onestop_domain::numbering::AcceptanceNumber::grouped_text);
             out.push(CaseSyncError {
                 case_id: r.case_id,
                 acceptance_number: number,

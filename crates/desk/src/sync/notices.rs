@@ -5,7 +5,7 @@ use onestop_domain::lifecycle::CaseStatus;
 /// The line for `number` (the acceptance number, shown in its printed groups as on every screen
 /// and voucher) now at `status`.
 pub fn status_notice(number: &str, status: CaseStatus) -> String {
-    let number = crate::window_queries::grouped(number);
+    let number = onestop_domain::numbering::AcceptanceNumber::grouped_text(number);
     match status {
         CaseStatus::Approved => format!("办件 {number} 已准予许可，结果可领取"),
         CaseStatus::Denied => format!("办件 {number} 不予许可，请通知申请人领取决定书"),

@@ -70,9 +70,7 @@ fn detail_of(
     };
     let notice_due = (s.flow.accepted_on.is_none() && !s.flow.status.is_final())
         .then_some(s.flow.supplement_notice_due);
-    let grouped = AcceptanceNumber::parse(&s.acceptance_number)
-        .map(|n| n.grouped())
-        .unwrap_or_else(|_| s.acceptance_number.clone());
+    let grouped = AcceptanceNumber::grouped_text(&s.acceptance_number);
     Ok(CaseDetail {
         item_name: item.name.clone(),
         status_label: s.flow.status.label().to_owned(),

@@ -111,6 +111,14 @@ impl AcceptanceNumber {
         out
     }
 
+    /// `number` as a screen shows it: grouped when it parses, as stored when it does not (a
+    /// screen shows what the window holds rather than nothing).
+    pub fn grouped_text(number: &str) -> String {
+        AcceptanceNumber::parse(number)
+            .map(|n| n.grouped())
+            .unwrap_or_else(|_| number.to_owned())
+    }
+
     pub fn county(&self) -> &str {
         &self.county
     }
@@ -201,6 +209,17 @@ mod tests {
         assert_eq!(AcceptanceNumber::parse(&s).unwrap(), n);
         let first = next_acceptance_number(&county(), t, day(), None).unwrap();
         assert_eq!(first.sequence(), 1);
+    }
+
+    #[test]
+    fn screen_text_is_grouped_or_as_stored() {
+        let t = TerminalCode::parse("0012").unwrap();
+        let n = next_acceptance_number(&county(), t, day(), Some(6)).unwrap();
+        assert_eq!(AcceptanceNumber::grouped_text(&n.to_string()), n.grouped());
+        assert_eq!(
+            AcceptanceNumber::grouped_text("not-a-number"),
+            "not-a-number"
+        );
     }
 
     #[test]
