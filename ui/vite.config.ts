@@ -15,8 +15,8 @@ export default defineConfig(({ mode }) => ({
     // No component here or in Element Plus's used ones is written with the Options API.
     vue({ features: { optionsAPI: false } }),
     // Each SFC imports the Element Plus components (and v-loading) its template uses, with their
-    // CSS, so a page's widgets load with the page. Services called as functions (ElMessage,
-    // ElNotification) take their CSS from main.ts. Vitest runs Element Plus in Node, which
+    // CSS. Services called as functions (ElMessage, ElNotification) take their CSS from
+    // src/element-services.ts. Vitest runs Element Plus in Node, which
     // cannot import CSS: there the components come without it.
     components({
       dirs: [],
@@ -49,13 +49,18 @@ export default defineConfig(({ mode }) => ({
             {
               name: 'vue',
               test: /[\\/]node_modules[\\/](vue|@vue|vue-router|vue-i18n|@intlify|pinia)[\\/]/,
+              priority: 3,
+            },
+            {
+              // Before Element Plus, which uses them too: the side navigation draws them at launch.
+              name: 'icons',
+              test: /[\\/]node_modules[\\/]@element-plus[\\/]icons-vue[\\/]/,
               priority: 2,
             },
             {
-              // Only what the first screen (login or enrol) needs; a component only a page uses
-              // stays in that page's lazy chunks.
+              // All of Element Plus the pages use, in one chunk that ElementScope brings after
+              // the login (which uses none of it).
               name: 'element-plus',
-              tags: ['$initial'],
               test: /[\\/]node_modules[\\/](element-plus|@element-plus|@vueuse|@floating-ui|@popperjs|@sxzz|@ctrl|lodash|lodash-es|lodash-unified|dayjs|async-validator|memoize-one|normalize-wheel-es)[\\/]/,
               priority: 1,
             },
@@ -70,5 +75,8 @@ export default defineConfig(({ mode }) => ({
     setupFiles: ['tests/setup.ts'],
     restoreMocks: true,
     css: false,
+    // element-services.ts imports Element Plus's CSS, which Node cannot load: run those files
+    // through Vite, where `css: false` makes them empty.
+    server: { deps: { inline: [/element-plus[\\/](theme-chalk|es[\\/]components[\\/][^\\/]+[\\/]style)[\\/]/] } },
   },
 }))

@@ -1,14 +1,8 @@
-// Element Plus's theme variables first, so styles/base.css can override them.
-import 'element-plus/theme-chalk/base.css'
-// ElMessage, ElMessageBox and ElNotification are called, never written in a template, so the component
-// resolver (vite.config.ts) does not see them: their CSS is brought here.
-import 'element-plus/es/components/message/style/css'
-import 'element-plus/es/components/message-box/style/css'
-import 'element-plus/es/components/notification/style/css'
 import { createApp } from 'vue'
 import { createWebHashHistory } from 'vue-router'
 import App from './App.vue'
-// After App and the component CSS it pulls in: our look wins where it restyles a component.
+// Element Plus's theme and component CSS load later, with the first screen that uses it
+// (element-services.ts); base.css outranks it where it restyles a component.
 import './styles/base.css'
 import { createBackend } from './api'
 import { createOnestop } from './setup'

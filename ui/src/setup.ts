@@ -1,4 +1,3 @@
-import { ElMessage, ElNotification } from 'element-plus'
 import { createPinia } from 'pinia'
 import type { Plugin } from 'vue'
 import type { RouterHistory } from 'vue-router'
@@ -27,10 +26,8 @@ export function createOnestop(options: OnestopOptions) {
       app.use(pinia)
       app.use(i18n)
       app.use(router)
-      // Components come per SFC (vite.config.ts). The two services still get the app's context,
-      // as the full ElementPlus plugin gave them.
-      app.use(ElMessage)
-      app.use(ElNotification)
+      // Element Plus's components come per SFC (vite.config.ts), and its services get the app's
+      // context from ElementScope, which loads after the login (element-services.ts).
     },
   }
   return { plugin, client, pinia, router, i18n }

@@ -1,7 +1,7 @@
 import { flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Commands, type EnrollResponse } from '../src/api'
-import { appStatus, backendWith, clerkUser, mountApp } from './helpers'
+import { appStatus, backendWith, clerkUser, mountApp, settle } from './helpers'
 
 type Mounted = Awaited<ReturnType<typeof mountApp>>
 let mounted: Mounted | null = null
@@ -99,5 +99,28 @@ describe('经办人登录', () => {
     await flushPromises()
     expect(mounted.wrapper.get('[data-testid="login-error"]').text()).toContain('用户名或密码错误')
     expect(mounted.wrapper.get('[data-testid="clerk-name"]').text()).toBe('未登录')
+  })
+
+  // The login is the launch screen: Element Plus and the pages load only after it (see
+  // docs/benchmarks.md, "Window speed"), so it must not use either.
+  it('draws the login without Element Plus and no page behind it, then opens 首页 after sign-in', async () => {
+    const backend = backendWith(appStatus({ clerk_name: null }))
+      .handle(Commands.login, () => clerkUser)
+      .handle(Commands.homeSummary, () => Promise.reject({ code: 'test.none', message: '无', details: null }))
+    mounted = await mountApp(backend)
+    expect(mounted.wrapper.find('[data-testid="page-login"]').exists()).toBe(true)
+    expect(document.querySelectorAll('[class^="el-"], [class*=" el-"]')).toHaveLength(0)
+    expect(mounted.router.currentRoute.value.path).toBe('/')
+    expect(mounted.router.currentRoute.value.matched.map((r) => r.name)).not.toContain('home')
+
+    await mounted.wrapper.get('[data-testid="login-username"]').setValue('wangfang')
+    await mounted.wrapper.get('[data-testid="login-password"]').setValue('s3cret')
+    await mounted.wrapper.get('[data-testid="login-password-reveal"]').trigger('click')
+    expect(mounted.wrapper.get('[data-testid="login-password"]').attributes('type')).toBe('text')
+    await mounted.wrapper.get('[data-testid="page-login"] form').trigger('submit')
+    await settle()
+
+    expect(mounted.router.currentRoute.value.path).toBe('/home')
+    expect(mounted.wrapper.find('[data-testid="page-home"]').exists()).toBe(true)
   })
 })

@@ -1,6 +1,7 @@
 // Mounts the real App with an explicit in-memory backend: the same wiring as main.ts,
 // only the backend and the router history differ.
 import { flushPromises, mount } from '@vue/test-utils'
+import { vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 import App from '../src/App.vue'
 import type { AppStatus, ConnectionStatus, SyncStatus, UserInfo } from '../src/api'
@@ -88,6 +89,18 @@ export async function mountApp(backend: MemoryBackend, path = '/') {
   await onestop.router.push(path)
   await onestop.router.isReady()
   const wrapper = mount(App, { global: { plugins: [onestop.plugin] }, attachTo: document.body })
-  await flushPromises()
+  await settle()
   return { wrapper, ...onestop }
+}
+
+/**
+ * Lets the screens that load on demand (ElementScope, 登记本机, the pages) arrive and render:
+ * each is a dynamic import, which may take more than one turn of the event loop.
+ */
+export async function settle(): Promise<void> {
+  for (let round = 0; round < 3; round++) {
+    await flushPromises()
+    await vi.dynamicImportSettled()
+  }
+  await flushPromises()
 }

@@ -68,6 +68,8 @@ const en: MessageSchema = {
     password: 'Password',
     submit: 'Sign in',
     offline: 'Server unreachable: signed in offline with the cached credentials, valid until {until}. Sign in again online to start syncing.',
+    showPassword: 'Show password',
+    hidePassword: 'Hide password',
     logout: 'Sign out',
   },
   sync: {

@@ -66,6 +66,8 @@ const zhCN = {
     password: '密码',
     submit: '登录',
     offline: '服务器暂不可达：已按本机缓存的凭据离线登录，有效期至 {until}。恢复连接后请重新在线登录以开始同步。',
+    showPassword: '显示密码',
+    hidePassword: '隐藏密码',
     logout: '退出登录',
   },
   sync: {

@@ -25,6 +25,12 @@ export const NAV_ITEMS: readonly NavItem[] = [
 
 export const DEFAULT_PATH = '/home'
 
+/**
+ * Where the router starts: an empty route, so that no page (and no Element Plus) loads behind
+ * the login at launch. App.vue moves on to DEFAULT_PATH once someone is signed in.
+ */
+export const START_PATH = '/'
+
 export function shortcutLabel(item: NavItem): string {
   return `Alt+${item.digit}`
 }
