@@ -154,6 +154,7 @@ pub async fn enrol_and_sign_in_as(app: &AppSession, server_url: &str, code: &str
     app.fill("[data-testid=login-username]", user).await;
     app.fill("[data-testid=login-password]", CLERK_PASSWORD)
         .await;
+    keep_screenshot(&app.screenshot("login").await, "login");
     app.click("[data-testid=login-submit]").await;
     app.wait_visible("[data-testid=page-home]", LONG).await;
 }
