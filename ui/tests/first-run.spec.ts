@@ -1,6 +1,7 @@
 import { flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Commands, type EnrollResponse } from '../src/api'
+import { formatTimestamp } from '../src/format/datetime'
 import { appStatus, backendWith, clerkUser, mountApp, settle } from './helpers'
 
 type Mounted = Awaited<ReturnType<typeof mountApp>>
@@ -122,5 +123,25 @@ describe('经办人登录', () => {
 
     expect(mounted.router.currentRoute.value.path).toBe('/home')
     expect(mounted.wrapper.find('[data-testid="page-home"]').exists()).toBe(true)
+  })
+
+  it('signs in offline and says until when, in a message that loads with Element Plus', async () => {
+    const backend = backendWith(appStatus({ clerk_name: null })).handle(Commands.login, () => ({
+      username: 'wangfang',
+      display_name: '王芳',
+      role: 'window_clerk',
+      offline: true,
+      offline_valid_until: '2026-12-05T09:00:00+08:00',
+    }))
+    mounted = await mountApp(backend)
+    await mounted.wrapper.get('[data-testid="login-username"]').setValue('wangfang')
+    await mounted.wrapper.get('[data-testid="login-password"]').setValue('s3cret')
+    await mounted.wrapper.get('[data-testid="page-login"] form').trigger('submit')
+    await settle()
+
+    expect(mounted.wrapper.get('[data-testid="clerk-name"]').text()).toBe('王芳')
+    const message = document.querySelector('.el-message')
+    expect(message?.textContent).toContain('已按本机缓存的凭据离线登录')
+    expect(message?.textContent).toContain(formatTimestamp('2026-12-05T09:00:00+08:00'))
   })
 })
