@@ -8,12 +8,14 @@ describe('clock', () => {
   beforeEach(() => vi.useFakeTimers())
   afterEach(() => vi.useRealTimers())
 
-  it('formats local time as yyyy-MM-dd HH:mm:ss', () => {
-    expect(formatDateTime(new Date(2026, 0, 5, 8, 3, 9))).toBe('2026-01-05 08:03:09')
+  it('formats China time as yyyy-MM-dd HH:mm:ss, whatever the time zone of the computer', () => {
+    expect(formatDateTime(new Date('2026-01-05T00:03:09Z'))).toBe('2026-01-05 08:03:09')
+    // 16:09 UTC is already the next day in Beijing: the day Rust counts 今日 by.
+    expect(formatDateTime(new Date('2026-11-29T16:09:59Z'))).toBe('2026-11-30 00:09:59')
   })
 
   it('ticks every second', async () => {
-    vi.setSystemTime(new Date(2026, 10, 28, 9, 59, 58, 500))
+    vi.setSystemTime(new Date('2026-11-28T01:59:58.500Z'))
     const Clock = defineComponent({ setup: () => { const text = useClock(); return () => h('span', text.value) } })
     const wrapper = mount(Clock)
     expect(wrapper.text()).toBe('2026-11-28 09:59:58')
@@ -25,9 +27,9 @@ describe('clock', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
-  it('shows RFC 3339 timestamps from Rust in local time, and null as absent', () => {
-    const iso = '2026-11-28T01:30:05Z'
-    expect(formatTimestamp(iso)).toBe(formatDateTime(new Date(iso)))
+  it('shows RFC 3339 timestamps from Rust in China time, and null as absent', () => {
+    expect(formatTimestamp('2026-11-28T01:30:05Z')).toBe('2026-11-28 09:30:05')
+    expect(formatTimestamp('2026-11-28T09:30:05+08:00')).toBe('2026-11-28 09:30:05')
     expect(formatTimestamp(null)).toBeNull()
   })
 })

@@ -1,7 +1,7 @@
 import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue'
 import { formatDateTime } from '../format/datetime'
 
-/** The local time as yyyy-MM-dd HH:mm:ss, ticking on each whole second. Display only. */
+/** The time as yyyy-MM-dd HH:mm:ss China time (formatDateTime), ticking on each whole second. Display only. */
 export function useClock(now: () => Date = () => new Date()): Ref<string> {
   const text = ref(formatDateTime(now()))
   let timer: ReturnType<typeof setTimeout> | undefined
