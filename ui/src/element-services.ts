@@ -10,9 +10,12 @@ import 'element-plus/es/components/notification/style/css'
 import { ElMessage, ElNotification } from 'element-plus'
 import type { App } from 'vue'
 
-/** Gives the two services the app's context, as the full ElementPlus plugin would. */
+const installed = new WeakSet<App>()
+
+/** Gives the two services the app's context, as the full ElementPlus plugin would; once per app. */
 export function installElementServices(app: App): void {
-  // app.use installs a plugin once per app.
+  if (installed.has(app)) return
+  installed.add(app)
   app.use(ElMessage)
   app.use(ElNotification)
 }
