@@ -11,7 +11,7 @@ pub trait Clock: Send + Sync + fmt::Debug {
 
     /// The calendar day at the window: China Standard Time, UTC+8 all year.
     fn today(&self) -> NaiveDate {
-        (self.now() + Duration::hours(8)).date_naive()
+        onestop_domain::calendar::china_time::date(self.now())
     }
 }
 
@@ -40,7 +40,9 @@ impl FixedClock {
     /// 10:00 Beijing time on `day`.
     pub fn at_day(day: NaiveDate) -> FixedClock {
         let local = day.and_hms_opt(10, 0, 0).unwrap_or_default();
-        FixedClock::new(local.and_utc() - Duration::hours(8))
+        let offset =
+            Duration::seconds(onestop_domain::calendar::china_time::UTC_OFFSET_SECS.into());
+        FixedClock::new(local.and_utc() - offset)
     }
 
     pub fn set(&self, now: DateTime<Utc>) {

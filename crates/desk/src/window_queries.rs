@@ -16,15 +16,15 @@ use crate::views::{
     ScanLine, TimelineLine,
 };
 
-/// The number as printed, in groups (falls back to the raw text).
 fn status_label(name: &str) -> String {
     CaseStatus::from_name(name).map_or_else(|| name.to_owned(), |s| s.label().to_owned())
 }
 
 /// Beijing time for the clerk, to the minute.
 fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    at.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
+    onestop_domain::calendar::china_time::at(at)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// The window's actions the domain's state machine and the clerk's role allow now. 送达 follows

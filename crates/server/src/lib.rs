@@ -24,7 +24,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Today in China (UTC+8), the date every rule of the law counts in.
 pub fn today_cn(now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    (now + chrono::Duration::hours(8)).date_naive()
+    onestop_domain::calendar::china_time::date(now)
 }
 
 /// The listener to serve on: every accepted connection gets TCP_NODELAY. A response hyper writes

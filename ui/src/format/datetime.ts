@@ -5,10 +5,10 @@ function pad(n: number, width = 2): string {
 }
 
 /**
- * China Standard Time, UTC+8 all year. Rust counts the window's day, the deadlines and the
- * printed voucher's times in it (desk: window_queries, voucher_data), so the screens show the
- * same wall time even on a PC whose time zone is set wrong (an old shared PC left on UTC showed
- * the clock at 16:09 and 今日概况 already on the next day).
+ * China Standard Time, UTC+8 all year: the display side of `onestop_domain::calendar::china_time`,
+ * in which Rust counts the window's day, the deadlines and the printed voucher's times. The
+ * screens show the same wall time even on a PC whose time zone is set wrong (an old shared PC
+ * left on UTC showed the clock at 16:09 and 今日概况 already on the next day).
  */
 const CHINA_STANDARD_TIME_MS = 8 * 60 * 60 * 1000
 

@@ -61,7 +61,7 @@ pub enum DeskError {
     NotSignedIn,
     #[error("长时间未操作，已自动退出，请重新登录")]
     SessionExpired,
-    #[error("连续输错密码次数过多，登录已锁定，请于 {} 后再试", .until.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%H:%M"))]
+    #[error("连续输错密码次数过多，登录已锁定，请于 {} 后再试", onestop_domain::calendar::china_time::at(*.until).format("%H:%M"))]
     LockedOut {
         until: chrono::DateTime<chrono::Utc>,
     },

@@ -2,7 +2,7 @@
 //! version the case was filed on, the materials received, the deadline, the notice or refusal
 //! recorded on the timeline. Wording and masking belong to `onestop-receipt`.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use onestop_domain::catalogue::Item;
 use onestop_domain::lifecycle::{CaseStatus, Transition};
 use onestop_domain::numbering::AcceptanceNumber;
@@ -20,10 +20,7 @@ use super::DeskError;
 
 /// China Standard Time: vouchers carry the local date the citizen reads on the wall clock.
 pub(crate) fn cst(at: DateTime<Utc>) -> NaiveDateTime {
-    match FixedOffset::east_opt(8 * 3600) {
-        Some(offset) => at.with_timezone(&offset).naive_local(),
-        None => at.naive_utc(),
-    }
+    onestop_domain::calendar::china_time::at(at).naive_local()
 }
 
 /// Settings an administrator may set per window; the defaults name the usual bodies.

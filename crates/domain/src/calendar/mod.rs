@@ -8,6 +8,7 @@
 //! calendar is computed on weekends only and the result is marked `provisional`, so nobody
 //! mistakes a guess for a legal deadline.
 
+pub mod china_time;
 mod data;
 mod year;
 
