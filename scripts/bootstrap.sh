@@ -12,7 +12,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 APT_BUILD=(build-essential pkg-config curl wget file ca-certificates libwebkit2gtk-4.1-dev
   libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev fonts-dejavu-core fonts-noto-cjk)
 APT_RUN=(python3 xvfb xauth fonts-wqy-microhei fonts-hanazono cups cups-bsd printer-driver-cups-pdf)
-APT_TEST=(webkit2gtk-driver poppler-utils zbar-tools postgresql)
+APT_TEST=(webkit2gtk-driver poppler-utils zbar-tools postgresql fontconfig)
 
 pkgs=("${APT_BUILD[@]}" "${APT_RUN[@]}")
 [ "$mode" = test ] && pkgs+=("${APT_TEST[@]}")

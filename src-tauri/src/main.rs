@@ -5,6 +5,7 @@
 mod commands;
 mod events;
 mod scan_picker;
+mod ui_font;
 mod web_process_memory_limit;
 mod webview_memory;
 mod window_commands;
@@ -22,6 +23,14 @@ fn main() {
     // First: it sets environment variables before any thread exists, and the window's web
     // context is created while the app is built.
     let webview_memory = webview_memory::before_gtk();
+    let context = tauri::generate_context!();
+    let resource_dirs = [
+        tauri::utils::platform::resource_dir(context.package_info(), &tauri::Env::default()).ok(),
+        std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(PathBuf::from)),
+    ];
+    let ui_font = ui_font::before_gtk(&resource_dirs.into_iter().flatten().collect::<Vec<_>>());
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
@@ -40,6 +49,7 @@ fn main() {
                 contexts_limited = web_process_memory_limit::contexts_limited(),
                 "webview memory settings"
             );
+            ui_font::log(&ui_font);
             let desk = tauri::async_runtime::block_on(async move { Desk::start(config) })
                 .map_err(|e| format!("{} ({})", e.message, e.code))?;
             let desk = Arc::new(desk);
@@ -89,7 +99,7 @@ fn main() {
             window_commands::device_info,
             scan_picker::pick_scan_file,
         ])
-        .build(tauri::generate_context!());
+        .build(context);
     match app {
         Ok(app) => app.run(|_, _| {}),
         Err(err) => {

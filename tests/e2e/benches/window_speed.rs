@@ -17,7 +17,8 @@
 //! posix_fadvise(DONTNEED) on every file the app's processes map; `off`), SPEED_APP_ENV
 //! (`K=V,K2=V2`: extra environment for the app, to try WebKit switches), SPEED_SMAPS_DIR (keep
 //! each process's /proc/PID/smaps at every memory checkpoint), SPEED_TRACE=1 (print each launch's
-//! page timeline: the document, the app's performance marks, the paints), SPEED_PROFILE (the
+//! page timeline: the document, the app's performance marks, the paints; and when Tauri's setup
+//! logged and the desk started, from the app's log), SPEED_PROFILE (the
 //! cargo profile measured, `release` unless set; `dist` is the build for clerks' PCs, built with
 //! `cargo build --profile dist -p onestop-app -p onestop-server`), SPEED_BASELINE=1
 //! (launch Tauri's empty window, `src-tauri/examples/empty_window.rs`, instead of the app, and
@@ -497,6 +498,20 @@ async fn launch_once(
                 line.join(" | ")
             );
         }
+    }
+    if std::env::var("SPEED_TRACE").is_ok_and(|v| v == "1") {
+        let first = |needle: &str| {
+            onestop_e2e::app_log_lines(data, needle)
+                .iter()
+                .filter_map(|l| parse_rfc3339(l.split_whitespace().next().unwrap_or_default()))
+                .reduce(f64::max)
+                .map(|t| (t - spawned).round())
+        };
+        eprintln!(
+            "  setup (ms from spawn): logging up {:?}, desk started {:?}",
+            first("webview memory settings"),
+            first("desk started")
+        );
     }
     let pss = memory(pid).iter().map(|r| r.2).sum();
     let launch = Launch {

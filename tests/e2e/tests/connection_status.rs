@@ -63,7 +63,7 @@ async fn status_bar_follows_the_server() {
 /// The window's WebKit settings that keep its memory down (src-tauri/src/webview_memory.rs) are
 /// in effect in the real processes: the web process was started without accelerated compositing
 /// and without JavaScriptCore's JIT, and the memory limit reached the one web context wry created
-/// (the app logs how many got it).
+/// (the app logs how many got it); and it draws its text with the bundled UI font.
 async fn webview_memory_settings_reached_webkit(app: &AppSession, data_dir: &std::path::Path) {
     let driver = app.driver_pid().expect("tauri-driver pid");
     let app_pid = procfs::find_descendant(driver, "onestop-app").expect("the app process");
@@ -78,6 +78,25 @@ async fn webview_memory_settings_reached_webkit(app: &AppSession, data_dir: &std
         has(b"JSC_useJIT=0"),
         "the web process runs JavaScriptCore's JIT"
     );
+    // The UI font (src-tauri/src/ui_font.rs): fontconfig's configuration reached the web
+    // process, and the text on screen is drawn with the bundled, cut-down face (a mapped file).
+    assert!(
+        environ
+            .split(|b| *b == 0)
+            .any(|kv| kv.starts_with(b"FONTCONFIG_FILE=") && kv.ends_with(b"/fonts/fonts.conf")),
+        "the web process does not use the bundled font configuration"
+    );
+    let started = std::time::Instant::now();
+    while !std::fs::read_to_string(format!("/proc/{web}/maps"))
+        .unwrap_or_default()
+        .contains("/fonts/OnestopSansSC-Regular.otf")
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the web process never mapped the UI font (Onestop Sans SC)"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     // The log line is written after the window is built; the file writer is asynchronous.
     let started = std::time::Instant::now();
     let line = loop {
