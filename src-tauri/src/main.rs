@@ -20,8 +20,8 @@ use tauri::Manager;
 struct LogGuard(#[allow(dead_code)] logging::WorkerGuard);
 
 fn main() {
-    // First: it sets environment variables before any thread exists, and the window's web
-    // context is created while the app is built.
+    // First: these set environment variables before any thread exists (WebKit and fontconfig
+    // read them when GTK starts), and the window's web context is created while the app is built.
     let webview_memory = webview_memory::before_gtk();
     let context = tauri::generate_context!();
     let resource_dirs = [

@@ -358,7 +358,12 @@ struct Launch {
 
 /// The last "desk started" line in the app's logs, as epoch ms.
 fn desk_started(data: &Path) -> Option<f64> {
-    onestop_e2e::app_log_lines(data, "desk started")
+    logged_at(data, "desk started")
+}
+
+/// The last line of the app's logs that contains `needle`, as epoch ms.
+fn logged_at(data: &Path, needle: &str) -> Option<f64> {
+    onestop_e2e::app_log_lines(data, needle)
         .iter()
         .filter_map(|line| parse_rfc3339(line.split_whitespace().next().unwrap_or_default()))
         .reduce(f64::max)
@@ -500,17 +505,11 @@ async fn launch_once(
         }
     }
     if std::env::var("SPEED_TRACE").is_ok_and(|v| v == "1") {
-        let first = |needle: &str| {
-            onestop_e2e::app_log_lines(data, needle)
-                .iter()
-                .filter_map(|l| parse_rfc3339(l.split_whitespace().next().unwrap_or_default()))
-                .reduce(f64::max)
-                .map(|t| (t - spawned).round())
-        };
+        let since_spawn = |needle: &str| logged_at(data, needle).map(|t| (t - spawned).round());
         eprintln!(
             "  setup (ms from spawn): logging up {:?}, desk started {:?}",
-            first("webview memory settings"),
-            first("desk started")
+            since_spawn("webview memory settings"),
+            since_spawn("desk started")
         );
     }
     let pss = memory(pid).iter().map(|r| r.2).sum();

@@ -121,6 +121,45 @@ impl ChangesPort for LocalChanges {
     }
 }
 
+/// What one change from the server says about a case of this window.
+struct ServerUpdate {
+    status: onestop_domain::lifecycle::CaseStatus,
+    due_on: Option<chrono::NaiveDate>,
+    due_provisional: bool,
+    version: u64,
+    /// A status change the clerk is told about (a confirmation is not).
+    announce: bool,
+    /// The 受理/不予受理 a parent window made on a forwarded case.
+    decision: Option<ServerDecision>,
+    flow: Option<onestop_domain::lifecycle::CaseFlow>,
+}
+
+impl ServerUpdate {
+    fn confirmed(c: CaseConfirmed) -> Self {
+        Self {
+            status: c.status,
+            due_on: c.due_on,
+            due_provisional: c.due_provisional,
+            version: c.version,
+            announce: false,
+            decision: None,
+            flow: None,
+        }
+    }
+
+    fn status_changed(c: CaseStatusChanged) -> Self {
+        Self {
+            decision: forwarded_decision(&c),
+            status: c.status,
+            due_on: c.due_on,
+            due_provisional: c.due_provisional,
+            version: c.version,
+            announce: true,
+            flow: Some(c.flow),
+        }
+    }
+}
+
 /// Stores one change; returns the line the clerk should read, if any. A payload this version
 /// does not understand is skipped with a log line, never fatal: the cursor must move on.
 fn apply_change(
@@ -128,41 +167,29 @@ fn apply_change(
     change: &onestop_protocol::Change,
     now: chrono::DateTime<Utc>,
 ) -> Result<Option<String>, DeskError> {
-    let (status, due_on, due_provisional, version, announce, decision, flow) =
-        match change.kind.as_str() {
-            change_kind::CASE_CONFIRMED => {
-                match serde_json::from_value::<CaseConfirmed>(change.payload.clone()) {
-                    Ok(c) => (
-                        c.status,
-                        c.due_on,
-                        c.due_provisional,
-                        c.version,
-                        false,
-                        None,
-                        None,
-                    ),
-                    Err(e) => return skip(change, &e.to_string()),
-                }
-            }
-            change_kind::CASE_STATUS => {
-                match serde_json::from_value::<CaseStatusChanged>(change.payload.clone()) {
-                    Ok(c) => {
-                        let decision = forwarded_decision(&c);
-                        (
-                            c.status,
-                            c.due_on,
-                            c.due_provisional,
-                            c.version,
-                            true,
-                            decision,
-                            Some(c.flow),
-                        )
-                    }
-                    Err(e) => return skip(change, &e.to_string()),
-                }
-            }
-            _ => return skip(change, "unknown kind"),
-        };
+    let parsed = match change.kind.as_str() {
+        change_kind::CASE_CONFIRMED => {
+            serde_json::from_value::<CaseConfirmed>(change.payload.clone())
+                .map(ServerUpdate::confirmed)
+        }
+        change_kind::CASE_STATUS => {
+            serde_json::from_value::<CaseStatusChanged>(change.payload.clone())
+                .map(ServerUpdate::status_changed)
+        }
+        _ => return skip(change, "unknown kind"),
+    };
+    let ServerUpdate {
+        status,
+        due_on,
+        due_provisional,
+        version,
+        announce,
+        decision,
+        flow,
+    } = match parsed {
+        Ok(update) => update,
+        Err(e) => return skip(change, &e.to_string()),
+    };
     let state = ServerCaseState {
         status: status.name(),
         due_on,
