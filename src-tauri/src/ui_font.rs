@@ -75,22 +75,16 @@ mod tests {
     #[test]
     fn the_bundled_configuration_finds_both_weights_and_keeps_the_system_fonts() {
         let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
-        let regular = fc_match("Onestop Sans SC");
-        assert_eq!(
-            regular,
-            format!(
-                "Onestop Sans SC|Regular|{}",
-                fonts.join("OnestopSansSC-Regular.otf").display()
-            )
-        );
-        let bold = fc_match("Onestop Sans SC:bold");
-        assert_eq!(
-            bold,
-            format!(
-                "Onestop Sans SC|Bold|{}",
-                fonts.join("OnestopSansSC-Bold.otf").display()
-            )
-        );
+        for (pattern, style) in [
+            ("Onestop Sans SC", "Regular"),
+            ("Onestop Sans SC:bold", "Bold"),
+        ] {
+            let file = fonts.join(format!("OnestopSansSC-{style}.otf"));
+            assert_eq!(
+                fc_match(pattern),
+                format!("Onestop Sans SC|{style}|{}", file.display())
+            );
+        }
         // The fallback for characters outside the cut-down set is still found.
         assert!(fc_match("Noto Sans CJK SC").starts_with("Noto Sans CJK SC|"));
     }
@@ -108,17 +102,18 @@ mod tests {
             .expect("fc-query runs");
         let covered = parse_charset(&String::from_utf8(out.stdout).unwrap());
         let mut missing = std::collections::BTreeSet::new();
-        for file in [
+        // Every voucher layout there is, so a new one is checked without being listed here.
+        let vouchers = std::fs::read_dir(root.join("assets/vouchers"))
+            .expect("assets/vouchers")
+            .map(|e| e.expect("voucher layout").path());
+        let files = [
             "ui/src/locales/zh-CN.ts",
             "ui/src/locales/en.ts",
             "assets/catalogue/demo.json",
-            "assets/vouchers/acceptance.json",
-            "assets/vouchers/correction.json",
-            "assets/vouchers/refusal.json",
-            "assets/vouchers/material_receipt.json",
-            "assets/vouchers/proxy_authorisation.json",
-        ] {
-            let text = std::fs::read_to_string(root.join(file)).expect(file);
+        ]
+        .map(|f| root.join(f));
+        for file in files.into_iter().chain(vouchers) {
+            let text = std::fs::read_to_string(&file).expect("readable product text");
             missing.extend(text.chars().filter(|c| {
                 *c as u32 >= 0x20 && !covered.iter().any(|r| r.contains(&(*c as u32)))
             }));
