@@ -12,4 +12,10 @@ export interface Backend {
   invoke<T>(command: string, args?: Record<string, unknown>): Promise<T>
   /** Subscribes to an event emitted by Rust; resolves once the subscription is active. */
   listen<T>(event: string, handler: (payload: T) => void): Promise<Unlisten>
+  /**
+   * Stops every listener still subscribed, and resolves once Rust has let go of them. Before the
+   * page reloads (fresh-page.ts): Rust keeps a page's listeners until they are stopped, reload
+   * or not.
+   */
+  unlistenAll(): Promise<void>
 }

@@ -275,6 +275,11 @@ export class Client {
     return this.backend.listen<SyncStatus>(Events.syncStatus, handler)
   }
 
+  /** Stops every event subscription of this page (before it reloads: fresh-page.ts). */
+  stopListening(): Promise<void> {
+    return this.backend.unlistenAll()
+  }
+
   private async call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
     try {
       return await this.backend.invoke<T>(command, args)

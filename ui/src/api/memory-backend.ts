@@ -48,6 +48,10 @@ export class MemoryBackend implements Backend {
     }
   }
 
+  async unlistenAll(): Promise<void> {
+    this.listeners.clear()
+  }
+
   /** Plays Rust emitting `event` with `payload` to every current listener. */
   emit<T>(event: string, payload: T): void {
     for (const handler of this.listeners.get(event) ?? []) handler(payload)

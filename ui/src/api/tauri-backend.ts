@@ -10,8 +10,19 @@ export class TauriBackend implements Backend {
     return invoke<T>(command, args)
   }
 
+  private readonly active = new Set<() => Promise<void>>()
+
   async listen<T>(event: string, handler: (payload: T) => void): Promise<Unlisten> {
-    return listen<T>(event, (e) => handler(e.payload))
+    const stop = await listen<T>(event, (e) => handler(e.payload))
+    const unlisten = async (): Promise<void> => {
+      if (this.active.delete(unlisten)) await stop()
+    }
+    this.active.add(unlisten)
+    return unlisten
+  }
+
+  async unlistenAll(): Promise<void> {
+    await Promise.all([...this.active].map((unlisten) => unlisten()))
   }
 }
 

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, shallowRef } from 'vue'
 import { asClientError, useClient, type ClientError, type SyncStatus, type Unlisten } from '../api'
+import { freshStart } from './fresh-page'
 
 /**
  * The live sync status Rust reports: one `sync_status` call at start, then the `sync-status` event.
@@ -16,10 +17,12 @@ export const useSyncStore = defineStore('sync', () => {
 
   /**
    * Lines the clerk has not been told about yet. Rust keeps the recent lines newest first; the
-   * ones present at start are history, not news.
+   * ones present at a launch are history, not news. After the window's own reload between
+   * citizens (fresh-page.ts) the old page's lines are the history, so none is lost in between.
    */
   const fresh = shallowRef<string[]>([])
-  let known: Set<string> | null = null
+  const carried = freshStart().knownNotices
+  let known: Set<string> | null = carried ? new Set(carried) : null
   function noteNotices(next: SyncStatus): void {
     if (known === null) {
       known = new Set(next.notices)
@@ -62,5 +65,10 @@ export const useSyncStore = defineStore('sync', () => {
     known = null
   }
 
-  return { status, loadError, queuedOps, queuedBytes, fresh, start, stop }
+  /** The lines already told, for the next page after a reload; null before the first status. */
+  function knownNotices(): string[] | null {
+    return known ? [...known] : null
+  }
+
+  return { status, loadError, queuedOps, queuedBytes, fresh, knownNotices, start, stop }
 })
