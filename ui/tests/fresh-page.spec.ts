@@ -5,7 +5,7 @@ import { createOnestop } from '../src/setup'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Commands, Events, type AppStatus, type CaseView, type ItemView } from '../src/api'
 import { ENROLLED_HINT_KEY } from '../src/stores/enrolled-hint'
-import { FRESH_PAGE_EVERY, resetFreshPageForTests } from '../src/stores/fresh-page'
+import { FRESH_PAGE_EVERY, loadFreshPage, resetFreshPageForTests } from '../src/stores/fresh-page'
 import { appStatus, backendWith, mountApp, settle, syncStatus } from './helpers'
 
 type Mounted = Awaited<ReturnType<typeof mountApp>>
@@ -209,5 +209,21 @@ describe('a fresh page every so many citizens', () => {
     mounted = await mountApp(b, '/accept')
     await flushPromises()
     expect(document.querySelector('.el-notification')).toBeNull()
+  })
+})
+
+describe('loadFreshPage', () => {
+  it('reloads after a second even when Rust never lets go of the listeners', async () => {
+    vi.useFakeTimers()
+    try {
+      const done = loadFreshPage(null, () => new Promise<void>(() => {}))
+      await vi.advanceTimersByTimeAsync(999)
+      expect(reload).not.toHaveBeenCalled()
+      await vi.advanceTimersByTimeAsync(1)
+      await done
+      expect(reload).toHaveBeenCalledTimes(1)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -49,9 +49,12 @@ export async function loadFreshPage(knownNotices: readonly string[] | null, stop
   } catch {
     // quota: the reload still frees the memory
   }
-  await stopListening().catch(() => undefined)
+  // A clerk pressing 下一件 must never wait on IPC that does not answer: a second at most.
+  await Promise.race([stopListening().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, UNLISTEN_WAIT_MS))])
   reload()
 }
+
+const UNLISTEN_WAIT_MS = 1000
 
 export interface FreshStart {
   /** This start is the window's own reload between citizens: someone is signed in. */
