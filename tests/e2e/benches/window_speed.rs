@@ -32,7 +32,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use fantoccini::key::Key;
-use onestop_e2e::flows::{enrol_and_sign_in, start_disability_case, start_disability_case_known};
+use onestop_e2e::flows::{
+    enrol_and_sign_in, next_citizen, start_disability_case, start_disability_case_known,
+    NextCitizen,
+};
 use onestop_e2e::procfs;
 use onestop_e2e::seed::{Api, CLERK, CLERK_PASSWORD, DISABILITY_DEPT};
 use onestop_e2e::{free_port, AppSession, AppSessionBuilder, TestServer};
@@ -840,6 +843,7 @@ async fn run() {
     let load_accept = procfs::load_average();
     let mut previews = Vec::new();
     let mut between: Vec<Vec<(String, u32, u64)>> = Vec::new();
+    let mut nexts: Vec<NextCitizen> = Vec::new();
     let loop_started = Instant::now();
     for i in 0..accepts {
         if i == 0 {
@@ -886,7 +890,7 @@ async fn run() {
         // One reading per citizen, the preview closed: the web process rises and falls by 10–20
         // MiB around WebKit's 5 s memory check, so a single reading is a poor A/B figure.
         between.push(memory(pid));
-        app.keys(&Key::Enter.to_string()).await;
+        nexts.push(next_citizen(&app).await);
     }
     let loop_secs = loop_started.elapsed().as_secs_f64();
     // (c) Memory after the acceptances, the preview closed, a moment to settle.
@@ -931,6 +935,22 @@ async fn run() {
             summary(&col(f, accepts))
         );
     }
+    let ms = |fresh: bool| -> Vec<f64> {
+        nexts
+            .iter()
+            .filter(|n| n.fresh_page == fresh)
+            .map(|n| n.elapsed.as_secs_f64() * 1000.0)
+            .collect()
+    };
+    let (in_place, fresh) = (ms(false), ms(true));
+    println!();
+    println!("| 下一件 (Enter) → item search focused, WebDriver polling every 5 ms | |");
+    println!("|---|---|");
+    println!("| the page empties in place | {} |", summary(&in_place));
+    println!(
+        "| the page loads afresh (fresh-page.ts) | {} |",
+        summary(&fresh)
+    );
     println!();
     println!(
         "| PSS, MiB | at login | at home | after {accepts} acceptances | then {IDLE_SECS} s idle |"

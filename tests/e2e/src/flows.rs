@@ -228,6 +228,60 @@ pub async fn start_disability_case_known(app: &AppSession, id: &str) {
     fill_form(app, disability_values).await;
 }
 
+/// 下一件 after a citizen: how long until the item search has the focus again, and whether the
+/// page loaded afresh on the way (ui/src/stores/fresh-page.ts).
+pub struct NextCitizen {
+    pub elapsed: Duration,
+    pub fresh_page: bool,
+    /// The login screen showed at some poll on the way: a reload that lost the session view.
+    pub saw_login: bool,
+}
+
+/// With the preview closed (下一件 has the focus), marks the page, presses Enter and polls every
+/// 5 ms until the item search is focused; the mark is gone when the page was loaded again. A
+/// poll that lands mid-navigation fails, and the next one is tried.
+pub async fn next_citizen(app: &AppSession) -> NextCitizen {
+    const READY: &str = "if (document.querySelector('[data-testid=page-login]')) return 'login'; \
+        const e = document.activeElement; \
+        if (!e || !e.closest('[data-testid=item-search]')) return ''; \
+        return window.__onestopTestMark === 1 ? 'same' : 'fresh';";
+    app.client
+        .execute("window.__onestopTestMark = 1; return true;", vec![])
+        .await
+        .expect("mark the page");
+    let pressed = Instant::now();
+    press(app, Key::Enter).await;
+    let mut saw_login = false;
+    loop {
+        if let Ok(v) = app.client.execute(READY, vec![]).await {
+            match v.as_str() {
+                Some("login") => saw_login = true,
+                Some(state @ ("same" | "fresh")) => {
+                    return NextCitizen {
+                        elapsed: pressed.elapsed(),
+                        fresh_page: state == "fresh",
+                        saw_login,
+                    }
+                }
+                _ => {}
+            }
+        }
+        if pressed.elapsed() > LONG {
+            let seen = app
+                .client
+                .execute(
+                    "return JSON.stringify({ hash: location.hash, fresh: window.__onestopTestMark !== 1, \
+                     pages: [...document.querySelectorAll('[data-testid^=page-]')].map((e) => e.dataset.testid), \
+                     active: document.activeElement && (document.activeElement.dataset.testid || document.activeElement.tagName) });",
+                    vec![],
+                )
+                .await;
+            panic!("the item search never came back after 下一件; the page: {seen:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
 /// The acceptance number shown in the result line, digits only.
 pub async fn result_number(app: &AppSession) -> String {
     let result = app.text("[data-testid=accept-result]").await;
