@@ -34,6 +34,7 @@ function session(): Storage | null {
 }
 
 let reload: () => void = () => location.reload()
+const UNLISTEN_WAIT_MS = 1000
 
 /**
  * Loads the page again on the route it is on (the hash keeps 受理 or 代办), once Rust has let go
@@ -54,8 +55,6 @@ export async function loadFreshPage(knownNotices: readonly string[] | null, stop
   reload()
 }
 
-const UNLISTEN_WAIT_MS = 1000
-
 export interface FreshStart {
   /** This start is the window's own reload between citizens: someone is signed in. */
   reloaded: boolean
@@ -74,12 +73,12 @@ export function freshStart(): FreshStart {
   try {
     reloaded = store?.getItem(RELOAD_FLAG) === '1'
     const raw = store?.getItem(KNOWN_NOTICES)
+    store?.removeItem(RELOAD_FLAG)
+    store?.removeItem(KNOWN_NOTICES)
     if (reloaded && raw) {
       const parsed: unknown = JSON.parse(raw)
       if (Array.isArray(parsed)) knownNotices = parsed.filter((line): line is string => typeof line === 'string')
     }
-    store?.removeItem(RELOAD_FLAG)
-    store?.removeItem(KNOWN_NOTICES)
   } catch {
     // unreadable storage: treat it as a launch
   }
