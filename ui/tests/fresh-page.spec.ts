@@ -3,10 +3,11 @@ import { createMemoryHistory } from 'vue-router'
 import App from '../src/App.vue'
 import { createOnestop } from '../src/setup'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { Commands, Events, type AppStatus, type CaseView, type ItemView } from '../src/api'
+import { Commands, Events, type AppStatus } from '../src/api'
 import { ENROLLED_HINT_KEY } from '../src/stores/enrolled-hint'
 import { FRESH_PAGE_EVERY, loadFreshPage, resetFreshPageForTests } from '../src/stores/fresh-page'
-import { appStatus, backendWith, mountApp, settle, syncStatus } from './helpers'
+import { acceptBackend, caseView, chooseItemAndApplicant } from './accept-fixtures'
+import { appStatus, mountApp, settle, syncStatus } from './helpers'
 
 type Mounted = Awaited<ReturnType<typeof mountApp>>
 let mounted: Mounted | null = null
@@ -24,95 +25,15 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-const item: ItemView = {
-  impl_code: 'I1',
-  name: '残疾人证新办',
-  department: '示范县残疾人联合会',
-  item_type_label: '行政确认',
-  case_type_label: '承诺件',
-  instant: false,
-  conditions: '',
-  legal_limit_working_days: 20,
-  promised_limit_working_days: 10,
-  fee_label: '不收费',
-  basis: [],
-  materials: [],
-  form: [{ key: 'applicant_name', label: '姓名', field_type: 'text', required: true, max_len: null, options: [], shared: true }],
-  proxy_agent_permitted: true,
-  waiver_allowed: false,
-  consult_phone: '',
-  decisions: ['accept', 'supplement', 'reject'],
-}
-
-const applicant = {
-  applicant_id: 'A1',
-  kind: 'person' as const,
-  name: '李残新',
-  id_masked: '110101********1233',
-  phone_masked: null,
-  address: null,
-  registration_number: 'R-0001',
-}
-
 let caseNo = 0
-function decided(): CaseView {
-  caseNo += 1
-  return {
-    case_id: `C${caseNo}`,
-    acceptance_number: `9901010001202611280${String(caseNo).padStart(4, '0')}`,
-    acceptance_number_grouped: `990101 0001 20261128 ${String(caseNo).padStart(5, '0')}`,
-    item_impl_code: 'I1',
-    item_name: item.name,
-    applicant,
-    proxy_name: null,
-    status: 'accepted',
-    status_label: '已受理（待承办）',
-    received_on: '2026-11-28',
-    accepted_on: '2026-11-28',
-    deadline: null,
-    supplement_notice_due: null,
-    materials: [],
-    timeline: [],
-    prints: [],
-    synced: false,
-    server_status_label: null,
-    actions: [],
-    vouchers: ['acceptance'],
-    notice: 'acceptance',
-  }
-}
-
+/** Each decision a case of its own, as Rust would number it. */
 function backend() {
-  return backendWith(appStatus())
-    .handle(Commands.searchItems, () => [
-      { impl_code: 'I1', name: item.name, department: item.department, case_type_label: '承诺件', promised_limit_working_days: 10 },
-    ])
-    .handle(Commands.itemView, () => item)
-    .handle(Commands.lookupApplicants, ({ text }) => ({ hits: [applicant], read_as: 'id_number', text: String(text) }))
-    .handle(Commands.prefilledForm, () => ({ applicant_name: '李残新' }))
-    .handle(Commands.checkForm, () => [])
-    .handle(Commands.submitApplication, () => decided())
-    .handle(Commands.previewVoucher, () => ({
-      kind: 'acceptance',
-      pages: ['data:image/png;base64,AAAA'],
-      reprint_count: 0,
-      printer: null,
-      job_id: null,
-      substituted: [],
-    }))
+  return acceptBackend().handle(Commands.submitApplication, () => caseView({ case_id: `C${++caseNo}` }))
 }
 
 /** One citizen: item, applicant, F2, then 下一件 as the clerk presses it. */
 async function acceptOne(m: Mounted): Promise<void> {
-  const search = m.wrapper.get('[data-testid="item-search"]')
-  await search.setValue('cjrz')
-  await flushPromises()
-  await search.trigger('keydown', { key: 'Enter' })
-  await flushPromises()
-  const who = m.wrapper.get('[data-testid="applicant-search"]')
-  await who.setValue('110101199003071233')
-  await who.trigger('keydown', { key: 'Enter' })
-  await flushPromises()
+  await chooseItemAndApplicant(m)
   window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F2' }))
   await flushPromises()
   expect(m.wrapper.find('[data-testid="accept-result"]').exists()).toBe(true)
