@@ -159,6 +159,22 @@ pub async fn enrol_and_sign_in_as(app: &AppSession, server_url: &str, code: &str
     app.wait_visible("[data-testid=page-home]", LONG).await;
 }
 
+/// A new window on `desk_dir`, enrolled with `code` and signed in as the clerk, once the first
+/// sync has brought the catalogue (the home screen shows the last sync's time).
+pub async fn launch_enrolled(
+    server_url: &str,
+    desk_dir: &std::path::Path,
+    code: &str,
+) -> AppSession {
+    let app = crate::AppSessionBuilder::window(server_url, desk_dir)
+        .launch()
+        .await;
+    enrol_and_sign_in(&app, server_url, code).await;
+    app.wait_text("[data-testid=home-last-sync]", "202", LONG)
+        .await;
+    app
+}
+
 /// Presses `key` where the focus is.
 pub async fn press(app: &AppSession, key: Key) {
     app.keys(&key.to_string()).await;

@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
 use onestop_e2e::flows::{
-    enrol_and_sign_in, fill_form, find_case_id, keep_screenshot, pdfs, printed_text, result_number,
+    fill_form, find_case_id, keep_screenshot, launch_enrolled, pdfs, printed_text, result_number,
     LONG,
 };
 use onestop_e2e::seed::{Api, CLERK_PASSWORD, DISABILITY_DEPT};
-use onestop_e2e::{artifacts_dir, free_port, AppSessionBuilder, TestServer};
+use onestop_e2e::{artifacts_dir, free_port, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyboard_acceptance_prints_and_reaches_the_server() {
@@ -25,13 +25,8 @@ async fn keyboard_acceptance_prints_and_reaches_the_server() {
         .seed("示范县政务服务中心 综合受理 1 号窗口", DISABILITY_DEPT)
         .await;
 
-    let app = AppSessionBuilder::window(&server.url(), &data.path().join("desk"))
-        .launch()
-        .await;
-    enrol_and_sign_in(&app, &server.url(), &seed.code).await;
     // The catalogue arrives with the first sync after sign-in.
-    app.wait_text("[data-testid=home-last-sync]", "202", LONG)
-        .await;
+    let app = launch_enrolled(&server.url(), &data.path().join("desk"), &seed.code).await;
     keep_screenshot(&app.screenshot("home").await, "home");
 
     // (a) + (e): from here on, only keys. Enter on the home screen starts an application.

@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
 use onestop_e2e::flows::{
-    enrol_and_sign_in, next_citizen, press, result_number, start_disability_case,
+    launch_enrolled, next_citizen, press, result_number, start_disability_case,
     start_disability_case_known, LONG,
 };
 use onestop_e2e::seed::{Api, CLERK_PASSWORD, DISABILITY_DEPT};
-use onestop_e2e::{free_port, AppSessionBuilder, TestServer};
+use onestop_e2e::{free_port, TestServer};
 
 /// Read from the UI's source, so the test follows the constant.
 fn fresh_page_every() -> usize {
@@ -36,12 +36,7 @@ async fn the_accept_page_starts_afresh_between_citizens_and_keeps_every_case() {
     let seed = api
         .seed("示范县政务服务中心 综合受理 5 号窗口", DISABILITY_DEPT)
         .await;
-    let app = AppSessionBuilder::window(&server.url(), &data.path().join("desk"))
-        .launch()
-        .await;
-    enrol_and_sign_in(&app, &server.url(), &seed.code).await;
-    app.wait_text("[data-testid=home-last-sync]", "202", LONG)
-        .await;
+    let app = launch_enrolled(&server.url(), &data.path().join("desk"), &seed.code).await;
     press(&app, Key::Enter).await;
 
     let mut numbers = Vec::new();

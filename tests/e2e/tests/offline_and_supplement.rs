@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use fantoccini::key::Key;
 use onestop_e2e::flows::{
-    enrol_and_sign_in, find_case_id, keep_screenshot, pdfs, press, printed_text, record_delivery,
+    find_case_id, keep_screenshot, launch_enrolled, pdfs, press, printed_text, record_delivery,
     reopen_until, result_number, start_disability_case, LONG,
 };
 use onestop_e2e::seed::{Api, CLERK_PASSWORD, DISABILITY_DEPT};
-use onestop_e2e::{free_port, AppSessionBuilder, TestServer};
+use onestop_e2e::{free_port, TestServer};
 use serde_json::json;
 
 const IDS: [(&str, &str); 3] = [
@@ -29,12 +29,7 @@ async fn offline_cases_drain_and_server_approval_reaches_the_timeline() {
     let seed = api
         .seed("示范县政务服务中心 综合受理 2 号窗口", DISABILITY_DEPT)
         .await;
-    let app = AppSessionBuilder::window(&server.url(), &data.path().join("desk"))
-        .launch()
-        .await;
-    enrol_and_sign_in(&app, &server.url(), &seed.code).await;
-    app.wait_text("[data-testid=home-last-sync]", "202", LONG)
-        .await;
+    let app = launch_enrolled(&server.url(), &data.path().join("desk"), &seed.code).await;
 
     // (b) The server goes away; the window keeps accepting and printing.
     server.stop();

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
 use onestop_e2e::flows::{
-    enrol_and_sign_in, enrol_and_sign_in_as, fill_form, find_case_id, keep_screenshot, pdfs, press,
+    enrol_and_sign_in_as, fill_form, find_case_id, keep_screenshot, launch_enrolled, pdfs, press,
     printed_text, record_delivery, reopen_until, result_number, LONG,
 };
 use onestop_e2e::seed::{Api, CLERK_PASSWORD, TOWNSHIP_CLERK};
@@ -32,12 +32,7 @@ async fn a_village_agent_forwards_a_case_with_the_authorisation() {
     let seed = api
         .seed_village("青山镇桃源村代办点", "青山镇便民服务中心", RELIEF_DEPT)
         .await;
-    let app = AppSessionBuilder::window(&server.url(), &data.path().join("desk"))
-        .launch()
-        .await;
-    enrol_and_sign_in(&app, &server.url(), &seed.code).await;
-    app.wait_text("[data-testid=home-last-sync]", "202", LONG)
-        .await;
+    let app = launch_enrolled(&server.url(), &data.path().join("desk"), &seed.code).await;
 
     // The signed 委托书, scanned on the village PC.
     let scan = data.path().join("weituoshu.png");
